@@ -1,0 +1,56 @@
+import type { ParameterEntry } from "../entries.js";
+
+/**
+ * One key that changed between two snapshots. It carries names and versions only, never a
+ * value, so it is safe to log whatever the key holds.
+ */
+export interface Change {
+  /** Dotted configuration key. */
+  key: string;
+  /** The parameter (or secret) behind the key. */
+  parameter: string;
+  kind: "added" | "updated" | "removed";
+  /** The version before the change; absent for `added`. */
+  previousVersion?: number | string;
+  /** The version after the change; absent for `removed`. */
+  version?: number | string;
+}
+
+/**
+ * The per-key difference between two entry sets: a key is `updated` when its parameter or its
+ * version changed. Keys are reported in sorted order so that a diff reads the same every time.
+ */
+export function diffEntries(
+  previous: ReadonlyMap<string, ParameterEntry>,
+  next: ReadonlyMap<string, ParameterEntry>,
+): Change[] {
+  const changes: Change[] = [];
+  const keys = new Set([...previous.keys(), ...next.keys()]);
+  for (const key of [...keys].sort()) {
+    const before = previous.get(key);
+    const after = next.get(key);
+    if (before && !after) {
+      changes.push({
+        key,
+        parameter: before.parameter,
+        kind: "removed",
+        previousVersion: before.version,
+      });
+    } else if (!before && after) {
+      changes.push({ key, parameter: after.parameter, kind: "added", version: after.version });
+    } else if (
+      before &&
+      after &&
+      (before.version !== after.version || before.parameter !== after.parameter)
+    ) {
+      changes.push({
+        key,
+        parameter: after.parameter,
+        kind: "updated",
+        previousVersion: before.version,
+        version: after.version,
+      });
+    }
+  }
+  return changes;
+}

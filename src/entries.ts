@@ -1,0 +1,111 @@
+import type { SensitiveString } from "./sensitive.js";
+
+/** The type of a held value: SSM parameter types, a Secrets Manager secret, or a local value. */
+export type EntryType = "String" | "StringList" | "SecureString" | "Secret" | "Local";
+
+/** A value as a source holds it: sensitive ones wrapped so that they cannot be printed. */
+export type EntryValue = string | readonly string[] | SensitiveString | unknown;
+
+/**
+ * One configuration value as read from its backend, with everything needed to tell later
+ * whether it changed: its key, the parameter it came from, and that parameter's version.
+ */
+export interface ParameterEntry {
+  /** Dotted key, e.g. `db.host`. */
+  readonly key: string;
+  /** The key's segments (a segment may itself contain a dot). */
+  readonly segments: readonly string[];
+  /** The parameter name as bound, selector included (`/shared/db/port:stable`), or secret id. */
+  readonly parameter: string;
+  /** The value; a `SensitiveString` when `sensitive`. */
+  readonly value: EntryValue;
+  /** SSM `Version`, Secrets Manager `VersionId`, or a local revision. */
+  readonly version: number | string;
+  readonly type: EntryType;
+  /** SecureStrings and secrets: never printed, logged or emitted. */
+  readonly sensitive: boolean;
+  readonly lastModified?: Date | undefined;
+  /** How the source found it; sources use this to choose how to re-check it. */
+  readonly origin: "path" | "binding" | "local";
+}
+
+/** A key whose bound parameter does not exist; the schema decides whether that matters. */
+export interface MissingParameter {
+  readonly key: string;
+  readonly segments: readonly string[];
+  readonly parameter: string;
+}
+
+/** Everything one source holds at one moment. Immutable: a change produces a new one. */
+export interface SourceSnapshot {
+  readonly entries: ReadonlyMap<string, ParameterEntry>;
+  readonly missing: ReadonlyMap<string, MissingParameter>;
+  /** Times at which a value is known to change (secret rotation, parameter expiry). */
+  readonly dueAt?: readonly Date[] | undefined;
+}
+
+/** A change notice distilled from an AWS event: what was named, not what to do about it. */
+export type ChangeNotice =
+  | { readonly kind: "parameter"; readonly name: string; readonly operation: string }
+  | { readonly kind: "secret"; readonly ids: readonly string[] }
+  | {
+      readonly kind: "policy";
+      readonly name: string;
+      readonly policyType: string;
+    };
+
+/** What a source is told when it runs: a signal that aborts its calls on `close()`. */
+export interface SourceContext {
+  readonly signal: AbortSignal;
+}
+
+/**
+ * A backend the loader reads from. Sources are pure over snapshots: they never keep the state
+ * they return, so a snapshot that fails the schema can be dropped without undoing anything.
+ */
+export interface ConfigSource {
+  /** Short name for messages, e.g. `ssm:/app/prod`. */
+  readonly description: string;
+  /** Reads everything. */
+  load(context: SourceContext): Promise<SourceSnapshot>;
+  /** Re-checks everything as cheaply as possible; returns `previous` itself when nothing changed. */
+  refresh(previous: SourceSnapshot, context: SourceContext): Promise<SourceSnapshot>;
+  /** True when a notice names something this source holds or watches. Makes no call. */
+  concerns?(notice: ChangeNotice, previous: SourceSnapshot): boolean;
+  /** Re-reads only what the notices name; returns `previous` itself when nothing changed. */
+  applyNotices?(
+    previous: SourceSnapshot,
+    notices: readonly ChangeNotice[],
+    context: SourceContext,
+  ): Promise<SourceSnapshot>;
+  /** Push-based sources call `notify` when they change; returns an unsubscribe function. */
+  subscribe?(notify: () => void): () => void;
+  /** Releases watchers and timers. */
+  close?(): void | Promise<void>;
+}
+
+/** Builds a snapshot from lists, keyed by entry key. */
+export function makeSnapshot(
+  entries: Iterable<ParameterEntry>,
+  missing: Iterable<MissingParameter> = [],
+  dueAt?: readonly Date[],
+): SourceSnapshot {
+  const entryMap = new Map<string, ParameterEntry>();
+  for (const entry of entries) entryMap.set(entry.key, entry);
+  const missingMap = new Map<string, MissingParameter>();
+  for (const item of missing) if (!entryMap.has(item.key)) missingMap.set(item.key, item);
+  return { entries: entryMap, missing: missingMap, dueAt: dueAt?.length ? dueAt : undefined };
+}
+
+/** True when two snapshots hold the same parameters at the same versions. */
+export function sameSnapshot(a: SourceSnapshot, b: SourceSnapshot): boolean {
+  if (a === b) return true;
+  if (a.entries.size !== b.entries.size || a.missing.size !== b.missing.size) return false;
+  for (const [key, entry] of a.entries) {
+    const other = b.entries.get(key);
+    if (!other || other.version !== entry.version || other.parameter !== entry.parameter)
+      return false;
+  }
+  for (const key of a.missing.keys()) if (!b.missing.has(key)) return false;
+  return true;
+}

@@ -1,0 +1,164 @@
+import { ConfigLoadError } from "../errors/config-load-error.js";
+/**
+ * Parameter Store names and the configuration keys they become. Pure functions, no AWS calls:
+ * everything here runs before the first request, so a bad option fails fast.
+ */
+
+/** How path segments become key segments. `camel`: `max-conn`, `max_conn`, `max.conn` -> `maxConn`. */
+export type KeyCase = "preserve" | "camel";
+
+/** The prefix under which Parameter Store serves Secrets Manager secrets. */
+export const SECRET_REFERENCE_PREFIX = "/aws/reference/secretsmanager/";
+
+/** Parameter Store allows at most 15 levels in a hierarchy. */
+export const MAX_PATH_LEVELS = 15;
+/** The longest parameter name (ARN form included) Parameter Store accepts. */
+export const MAX_NAME_LENGTH = 2048;
+
+const NAME_CHARACTERS = /^[A-Za-z0-9_.\-/]+$/;
+const SECRET_ID_CHARACTERS = /^[A-Za-z0-9_+=.@\-/:]+$/;
+const SELECTOR = /^(?:\d+|[A-Za-z0-9_.-]{1,100})$/;
+const KEY_SEGMENT = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
+
+/** Segments that would reach `Object.prototype` if used as plain property names. */
+export const UNSAFE_SEGMENTS: ReadonlySet<string> = new Set([
+  "__proto__",
+  "constructor",
+  "prototype",
+]);
+
+/** A parameter name split into its base name and its `:version` or `:label` selector. */
+export interface ParsedParameterName {
+  /** The name as given, e.g. `/shared/db/port:stable`. */
+  readonly raw: string;
+  /** The name without selector, with a leading `/` when it is hierarchical. */
+  readonly base: string;
+  readonly selector?: { kind: "version"; version: number } | { kind: "label"; label: string };
+  /** For `/aws/reference/secretsmanager/<id>`: the secret id. */
+  readonly secretId?: string;
+}
+
+/** Normalises a path option: requires a leading `/`, drops a trailing one. Throws on bad input. */
+export function normalizePath(path: string): string {
+  if (typeof path !== "string" || !path.startsWith("/")) {
+    throw new ConfigLoadError(
+      `ssmSource: path ${JSON.stringify(path)} must start with "/", e.g. "/app/prod".`,
+    );
+  }
+  if (path.length > MAX_NAME_LENGTH) {
+    throw new ConfigLoadError(
+      `ssmSource: path is ${path.length} characters long; Parameter Store allows ${MAX_NAME_LENGTH}.`,
+    );
+  }
+  if (!NAME_CHARACTERS.test(path) || path.includes("//")) {
+    throw new ConfigLoadError(
+      `ssmSource: path ${JSON.stringify(path)} may contain only letters, digits, "_", ".", "-" and single "/" separators.`,
+    );
+  }
+  const trimmed = path.length > 1 ? path.replace(/\/+$/, "") : path;
+  const levels = trimmed === "/" ? 0 : trimmed.split("/").length - 1;
+  if (levels > MAX_PATH_LEVELS) {
+    throw new ConfigLoadError(
+      `ssmSource: path ${JSON.stringify(path)} has ${levels} levels; Parameter Store allows ${MAX_PATH_LEVELS}.`,
+    );
+  }
+  return trimmed;
+}
+
+/** Parses and checks a bound parameter name. Throws a `TypeError` that says what to fix. */
+export function parseParameterName(raw: string, key: string): ParsedParameterName {
+  const where = `ssmSource: parameter ${JSON.stringify(raw)} (key "${key}")`;
+  if (typeof raw !== "string" || raw.length === 0) {
+    throw new ConfigLoadError(`ssmSource: key "${key}" must be bound to a parameter name string.`);
+  }
+  if (raw.length > MAX_NAME_LENGTH) {
+    throw new ConfigLoadError(
+      `ssmSource: the parameter bound to key "${key}" is ${raw.length} characters long; Parameter Store allows ${MAX_NAME_LENGTH}.`,
+    );
+  }
+  if (raw.startsWith(SECRET_REFERENCE_PREFIX)) {
+    const secretId = raw.slice(SECRET_REFERENCE_PREFIX.length);
+    if (!secretId || !SECRET_ID_CHARACTERS.test(secretId)) {
+      throw new ConfigLoadError(`${where} must name a secret after ${SECRET_REFERENCE_PREFIX}.`);
+    }
+    return { raw, base: raw, secretId };
+  }
+  const colon = raw.indexOf(":");
+  const base = colon === -1 ? raw : raw.slice(0, colon);
+  const selectorText = colon === -1 ? undefined : raw.slice(colon + 1);
+  if (!base || !NAME_CHARACTERS.test(base) || base.includes("//")) {
+    throw new ConfigLoadError(
+      `${where} may contain only letters, digits, "_", ".", "-" and "/", optionally followed by ":version" or ":label".`,
+    );
+  }
+  const levels = base.split("/").filter(Boolean).length;
+  if (levels > MAX_PATH_LEVELS) {
+    throw new ConfigLoadError(
+      `${where} has ${levels} levels; Parameter Store allows ${MAX_PATH_LEVELS}.`,
+    );
+  }
+  if (selectorText === undefined) return { raw, base };
+  if (!SELECTOR.test(selectorText)) {
+    throw new ConfigLoadError(`${where} has an invalid selector; use ":<version>" or ":<label>".`);
+  }
+  const selector = /^\d+$/.test(selectorText)
+    ? ({ kind: "version", version: Number(selectorText) } as const)
+    : ({ kind: "label", label: selectorText } as const);
+  return { raw, base, selector };
+}
+
+/** Splits and checks a binding key such as `db.port`. Throws a `TypeError` on bad input. */
+export function parseBindingKey(key: string): string[] {
+  const segments = typeof key === "string" ? key.split(".") : [];
+  const valid =
+    segments.length > 0 &&
+    segments.every((segment) => KEY_SEGMENT.test(segment) && !UNSAFE_SEGMENTS.has(segment));
+  if (!valid) {
+    throw new ConfigLoadError(
+      `ssmSource: parameters key ${JSON.stringify(key)} is not a dotted identifier such as "db.port" (segments start with a letter, "_" or "$"; "__proto__", "constructor" and "prototype" are not allowed).`,
+    );
+  }
+  return segments;
+}
+
+/** Applies a key case to one path segment. */
+export function transformSegment(segment: string, keyCase: KeyCase): string {
+  if (keyCase === "preserve") return segment;
+  const parts = segment.split(/[-_.]+/).filter(Boolean);
+  if (parts.length === 0) return segment;
+  return parts
+    .map((part, index) => (index === 0 ? part : part.charAt(0).toUpperCase() + part.slice(1)))
+    .join("");
+}
+
+/**
+ * The key segments of a parameter found under `path`, or `undefined` when the name is not under
+ * it. `/app/prod/db/host` under `/app/prod` -> `["db", "host"]`.
+ */
+export function segmentsForName(
+  path: string,
+  name: string,
+  keyCase: KeyCase,
+): string[] | undefined {
+  const full = name.startsWith("/") ? name : `/${name}`;
+  const prefix = path === "/" ? "/" : `${path}/`;
+  if (!full.startsWith(prefix)) return undefined;
+  const rest = full.slice(prefix.length).split("/").filter(Boolean);
+  if (rest.length === 0) return undefined;
+  return rest.map((segment) => transformSegment(segment, keyCase));
+}
+
+/** The parameter name a key under `path` comes from (with `keyCase: "preserve"`). */
+export function nameForSegments(path: string, segments: readonly string[]): string {
+  return `${path === "/" ? "" : path}/${segments.join("/")}`;
+}
+
+/** Joins key segments into the dotted key used in issues, `versions()` and changes. */
+export function keyOf(segments: readonly string[]): string {
+  return segments.join(".");
+}
+
+/** `name` with a leading `/` when it is hierarchical or a root name reported without one. */
+export function withLeadingSlash(name: string): string {
+  return name.startsWith("/") ? name : `/${name}`;
+}

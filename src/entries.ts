@@ -109,3 +109,13 @@ export function sameSnapshot(a: SourceSnapshot, b: SourceSnapshot): boolean {
   for (const key of a.missing.keys()) if (!b.missing.has(key)) return false;
   return true;
 }
+
+/** True when two lists of due dates hold the same instants, in any order. */
+export function sameDueDates(
+  a: readonly Date[] | undefined,
+  b: readonly Date[] | undefined,
+): boolean {
+  const left = (a ?? []).map((date) => date.getTime()).sort();
+  const right = (b ?? []).map((date) => date.getTime()).sort();
+  return left.length === right.length && left.every((time, index) => time === right[index]);
+}

@@ -34,10 +34,16 @@ export type { KeyCase } from "./mapping/parameter-names.js";
 export { json } from "./schema/json.js";
 export type { StandardSchemaV1 } from "./schema/standard-schema.js";
 export { REDACTED, SensitiveString } from "./sensitive.js";
+export { type FileSourceOptions, fileSource } from "./sources/file.js";
 export {
   type MemorySource,
   type MemorySourceOptions,
   type MemoryValue,
   memorySource,
 } from "./sources/memory.js";
+export {
+  type SecretsManagerSourceOptions,
+  secretsManagerSource,
+} from "./sources/secrets-manager.js";
+export { type SqsEventSourceOptions, sqsEventSource } from "./sources/sqs-events.js";
 export { type SsmClientLike, type SsmSourceOptions, ssmSource } from "./sources/ssm.js";

@@ -16,6 +16,7 @@ import {
   type ParameterEntry,
   type SourceContext,
   type SourceSnapshot,
+  sameDueDates,
 } from "../entries.js";
 import { ConfigLoadError } from "../errors/config-load-error.js";
 import { addUniqueEntry } from "../mapping/config-tree.js";
@@ -31,6 +32,7 @@ import {
 } from "../mapping/parameter-names.js";
 import { SensitiveString } from "../sensitive.js";
 import { awsErrorName, parameterFromMessage, toLoadError } from "./aws-errors.js";
+import { chunk } from "./batches.js";
 import {
   currentVersionId,
   parseSourceResult,
@@ -188,7 +190,7 @@ class SsmSource implements ConfigSource {
       pathCheck.removed.size === 0 &&
       bindingCheck.nowMissing.length === 0
     ) {
-      return sameDue(previous.dueAt, dueAt)
+      return sameDueDates(previous.dueAt, dueAt)
         ? previous
         : { ...previous, dueAt: dueAt.length ? dueAt : undefined };
     }
@@ -761,17 +763,4 @@ function batchByName(requests: readonly FetchRequest[]): FetchRequest[][] {
     batch.items.push(request);
   }
   return batches.map((batch) => batch.items);
-}
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let index = 0; index < items.length; index += size)
-    chunks.push(items.slice(index, index + size));
-  return chunks;
-}
-
-function sameDue(a: readonly Date[] | undefined, b: readonly Date[]): boolean {
-  const left = (a ?? []).map((d) => d.getTime()).sort();
-  const right = b.map((d) => d.getTime()).sort();
-  return left.length === right.length && left.every((time, index) => time === right[index]);
 }

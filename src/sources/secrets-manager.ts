@@ -1,0 +1,296 @@
+import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import pLimit from "p-limit";
+import {
+  type ChangeNotice,
+  type ConfigSource,
+  type MissingParameter,
+  makeSnapshot,
+  type ParameterEntry,
+  type SourceContext,
+  type SourceSnapshot,
+  sameDueDates,
+} from "../entries.js";
+import { ConfigLoadError } from "../errors/config-load-error.js";
+import { parseBindingKey } from "../mapping/parameter-names.js";
+import { SensitiveString } from "../sensitive.js";
+import { awsErrorName, toLoadError } from "./aws-errors.js";
+import { chunk } from "./batches.js";
+import { currentVersionId, readKeyAnyCase, sameSecret, toDate } from "./secret-ids.js";
+
+type SecretsClientLike = {
+  send(command: unknown, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
+};
+
+/** Options of {@link secretsManagerSource}. */
+export interface SecretsManagerSourceOptions {
+  /** The client to use. @default `new SecretsManagerClient({})` */
+  client?: SecretsManagerClient | SecretsClientLike;
+  /** Dotted key -> secret name or ARN. */
+  secrets: Record<string, string>;
+  /** How many requests may be in flight at once. @default 4 */
+  maxConcurrency?: number;
+}
+
+/** `BatchGetSecretValue` takes at most 20 ids. */
+const IDS_PER_BATCH = 20;
+
+interface SecretBinding {
+  readonly key: string;
+  readonly segments: readonly string[];
+  readonly secretId: string;
+}
+
+interface SecretValue {
+  readonly binding: SecretBinding;
+  readonly value: string;
+  readonly versionId: string;
+  readonly created?: Date | undefined;
+}
+
+/**
+ * Secrets read directly from Secrets Manager: `BatchGetSecretValue` for several at once,
+ * `GetSecretValue` for one. Every value is sensitive; its version is the secret's `VersionId`,
+ * and refreshes check it with `DescribeSecret`, fetching only secrets that changed.
+ *
+ * @example
+ * secretsManagerSource({ secrets: { "db.password": "prod/db-password" } })
+ */
+export function secretsManagerSource(options: SecretsManagerSourceOptions): ConfigSource {
+  if (
+    typeof options !== "object" ||
+    options === null ||
+    typeof options.secrets !== "object" ||
+    !options.secrets
+  ) {
+    throw new ConfigLoadError("secretsManagerSource: pass { secrets: { key: secretId } }.");
+  }
+  const bindings: SecretBinding[] = Object.entries(options.secrets).map(([key, secretId]) => {
+    if (typeof secretId !== "string" || secretId.length === 0 || secretId.length > 2048) {
+      throw new ConfigLoadError(
+        `secretsManagerSource: key "${key}" must be bound to a secret name or ARN.`,
+      );
+    }
+    return { key, segments: parseBindingKey(key), secretId };
+  });
+  if (bindings.length === 0)
+    throw new ConfigLoadError("secretsManagerSource: secrets is empty; bind at least one.");
+  const limit = pLimit(options.maxConcurrency ?? 4);
+  let client = options.client as SecretsClientLike | undefined;
+  const sdk = () => import("@aws-sdk/client-secrets-manager");
+  const getClient = async (): Promise<SecretsClientLike> => {
+    if (!client) {
+      const { SecretsManagerClient: Client } = await sdk();
+      client = new Client({}) as SecretsClientLike;
+    }
+    return client;
+  };
+
+  /** Reads the current value of each binding; absent secrets come back as `undefined`. */
+  const fetchValues = async (wanted: readonly SecretBinding[], context: SourceContext) => {
+    const aws = await getClient();
+    const { BatchGetSecretValueCommand, GetSecretValueCommand } = await sdk();
+    const found = new Map<string, SecretValue>();
+    const one = async (binding: SecretBinding) => {
+      try {
+        const response = (await aws.send(
+          new GetSecretValueCommand({ SecretId: binding.secretId }),
+          {
+            abortSignal: context.signal,
+          },
+        )) as Record<string, unknown>;
+        const value = toSecretValue(binding, response);
+        if (value) found.set(binding.key, value);
+      } catch (error) {
+        if (awsErrorName(error) !== "ResourceNotFoundException") {
+          throw toLoadError(error, binding.secretId, "Secrets Manager");
+        }
+      }
+    };
+    const batch = async (group: readonly SecretBinding[]) => {
+      const ids = [...new Set(group.map((binding) => binding.secretId))];
+      let response: {
+        SecretValues?: Array<Record<string, unknown>>;
+        Errors?: Array<Record<string, unknown>>;
+      };
+      try {
+        response = (await aws.send(new BatchGetSecretValueCommand({ SecretIdList: ids }), {
+          abortSignal: context.signal,
+        })) as typeof response;
+      } catch (error) {
+        throw toLoadError(error, ids[0], "Secrets Manager");
+      }
+      const serious = (response.Errors ?? []).find(
+        (item) => item.ErrorCode !== "ResourceNotFoundException",
+      );
+      if (serious) {
+        throw toLoadError(
+          Object.assign(new Error(String(serious.Message ?? serious.ErrorCode)), {
+            name: String(serious.ErrorCode),
+          }),
+          String(serious.SecretId ?? ids[0]),
+          "Secrets Manager",
+        );
+      }
+      for (const binding of group) {
+        const match = (response.SecretValues ?? []).find(
+          (item) =>
+            sameSecret(String(item.ARN ?? ""), binding.secretId) ||
+            sameSecret(String(item.Name ?? ""), binding.secretId),
+        );
+        const value = match && toSecretValue(binding, match);
+        if (value) found.set(binding.key, value);
+      }
+    };
+    if (wanted.length === 1) await one(wanted[0] as SecretBinding);
+    else await Promise.all(chunk(wanted, IDS_PER_BATCH).map((group) => limit(() => batch(group))));
+    return found;
+  };
+
+  /** `DescribeSecret` per binding: current `VersionId` and next rotation; no secret value. */
+  const describe = async (wanted: readonly SecretBinding[], context: SourceContext) => {
+    const aws = await getClient();
+    const { DescribeSecretCommand } = await sdk();
+    const result = new Map<
+      string,
+      { versionId: string; nextRotation?: Date | undefined } | undefined
+    >();
+    await Promise.all(
+      wanted.map((binding) =>
+        limit(async () => {
+          try {
+            const described = (await aws.send(
+              new DescribeSecretCommand({ SecretId: binding.secretId }),
+              {
+                abortSignal: context.signal,
+              },
+            )) as Record<string, unknown>;
+            const versionId = currentVersionId(readKeyAnyCase(described, "VersionIdsToStages"));
+            result.set(
+              binding.key,
+              versionId
+                ? { versionId, nextRotation: toDate(described.NextRotationDate) }
+                : undefined,
+            );
+          } catch (error) {
+            if (awsErrorName(error) === "ResourceNotFoundException")
+              result.set(binding.key, undefined);
+            else throw toLoadError(error, binding.secretId, "Secrets Manager");
+          }
+        }),
+      ),
+    );
+    return result;
+  };
+
+  const assemble = (
+    kept: Iterable<ParameterEntry>,
+    values: ReadonlyMap<string, SecretValue>,
+    dueAt: Date[],
+  ): SourceSnapshot => {
+    const entries = [...kept, ...[...values.values()].map(toEntry)];
+    const present = new Set(entries.map((entry) => entry.key));
+    const missing: MissingParameter[] = bindings
+      .filter((binding) => !present.has(binding.key))
+      .map((binding) => ({
+        key: binding.key,
+        segments: binding.segments,
+        parameter: binding.secretId,
+      }));
+    return makeSnapshot(entries, missing, dueAt);
+  };
+
+  const reread = async (
+    previous: SourceSnapshot,
+    wanted: readonly SecretBinding[],
+    context: SourceContext,
+  ) => {
+    const values = await fetchValues(wanted, context);
+    const rereadKeys = new Set(wanted.map((binding) => binding.key));
+    const kept = [...previous.entries.values()].filter((entry) => !rereadKeys.has(entry.key));
+    return assemble(kept, values, [...(previous.dueAt ?? [])]);
+  };
+
+  return {
+    description: `secretsmanager:${bindings.map((binding) => binding.secretId).join(",")}`,
+    async load(context) {
+      // DescribeSecret alongside the values: GetSecretValue does not say when rotation is due.
+      const [values, described] = await Promise.all([
+        fetchValues(bindings, context),
+        describe(bindings, context),
+      ]);
+      const dueAt = [...described.values()].flatMap((state) =>
+        state?.nextRotation ? [state.nextRotation] : [],
+      );
+      return assemble([], values, dueAt);
+    },
+    async refresh(previous, context) {
+      const current = await describe(bindings, context);
+      const changed: SecretBinding[] = [];
+      const dueAt: Date[] = [];
+      let removed = false;
+      for (const binding of bindings) {
+        const state = current.get(binding.key);
+        const held = previous.entries.get(binding.key);
+        if (state?.nextRotation) dueAt.push(state.nextRotation);
+        if (!state) removed ||= held !== undefined;
+        else if (held?.version !== state.versionId) changed.push(binding);
+      }
+      if (changed.length === 0 && !removed) {
+        return sameDueDates(previous.dueAt, dueAt)
+          ? previous
+          : { ...previous, dueAt: dueAt.length ? dueAt : undefined };
+      }
+      const values = await fetchValues(changed, context);
+      const changedKeys = new Set(changed.map((binding) => binding.key));
+      const kept = [...previous.entries.values()].filter(
+        (entry) => !changedKeys.has(entry.key) && current.get(entry.key) !== undefined,
+      );
+      return assemble(kept, values, dueAt);
+    },
+    concerns(notice: ChangeNotice) {
+      return (
+        notice.kind === "secret" &&
+        bindings.some((b) => notice.ids.some((id) => sameSecret(id, b.secretId)))
+      );
+    },
+    async applyNotices(previous, notices, context) {
+      const wanted = bindings.filter((binding) =>
+        notices.some(
+          (notice) =>
+            notice.kind === "secret" && notice.ids.some((id) => sameSecret(id, binding.secretId)),
+        ),
+      );
+      return wanted.length === 0 ? previous : reread(previous, wanted, context);
+    },
+  };
+}
+
+function toSecretValue(
+  binding: SecretBinding,
+  response: Record<string, unknown>,
+): SecretValue | undefined {
+  const versionId = response.VersionId;
+  if (typeof versionId !== "string") return undefined;
+  const text =
+    typeof response.SecretString === "string"
+      ? response.SecretString
+      : response.SecretBinary instanceof Uint8Array
+        ? Buffer.from(response.SecretBinary).toString("utf8")
+        : undefined;
+  if (text === undefined) return undefined;
+  return { binding, value: text, versionId, created: toDate(response.CreatedDate) };
+}
+
+function toEntry(secret: SecretValue): ParameterEntry {
+  return {
+    key: secret.binding.key,
+    segments: secret.binding.segments,
+    parameter: secret.binding.secretId,
+    value: new SensitiveString(secret.value),
+    version: secret.versionId,
+    type: "Secret",
+    sensitive: true,
+    lastModified: secret.created,
+    origin: "binding",
+  };
+}

@@ -1,0 +1,192 @@
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import { EventFormatError } from "../changes/aws-events.js";
+import { fullJitterBackoff, sleep } from "../changes/backoff.js";
+import type { ConfigEventSource, EventSink } from "../changes/event-source.js";
+import { ConfigLoadError } from "../errors/config-load-error.js";
+import { toLoadError } from "./aws-errors.js";
+
+/** Options of {@link sqsEventSource}. */
+export interface SqsEventSourceOptions {
+  /** The SQS client; bring your own SDK version. */
+  client:
+    | SQSClient
+    | { send(command: unknown, options?: { abortSignal?: AbortSignal }): Promise<unknown> };
+  /** The queue an EventBridge rule delivers change events to. */
+  queueUrl: string;
+  /** Long-poll wait per receive, 0-20 seconds. @default 20 */
+  waitTimeSeconds?: number;
+  /** First backoff bound after SQS fails. @default 1000 */
+  backoffBaseMs?: number;
+  /** Longest wait between attempts while SQS keeps failing. @default 30000 */
+  backoffMaxMs?: number;
+}
+
+/** A receive that returns this fast with nothing in it is not waiting; pause so as not to spin. */
+const MIN_EMPTY_RECEIVE_MS = 200;
+const EMPTY_RECEIVE_PAUSE_MS = 1_000;
+
+interface QueueMessage {
+  MessageId?: string;
+  ReceiptHandle?: string;
+  Body?: string;
+}
+
+/**
+ * Change events read from an SQS queue (EventBridge rule -> SQS), passed as `events` to
+ * `createConfig`. It long-polls, hands each message to the loader, and deletes a message once
+ * handled. A message that is not a change event is reported on `error` and left on the queue,
+ * so the queue's redrive policy can move it to a dead-letter queue; one whose refresh failed is
+ * left too, to be delivered again. `close()` aborts the pending receive.
+ *
+ * @example
+ * createConfig({ schema, sources, events: sqsEventSource({ client: new SQSClient({}), queueUrl }) })
+ */
+export function sqsEventSource(options: SqsEventSourceOptions): ConfigEventSource {
+  if (
+    typeof options !== "object" ||
+    options === null ||
+    typeof options.client?.send !== "function"
+  ) {
+    throw new ConfigLoadError(
+      "sqsEventSource: pass { client, queueUrl } with an SQSClient as client.",
+    );
+  }
+  if (typeof options.queueUrl !== "string" || !/^https?:\/\//.test(options.queueUrl)) {
+    throw new ConfigLoadError(
+      `sqsEventSource: queueUrl must be the queue's URL (https://sqs.<region>.amazonaws.com/<account>/<name>), not ${JSON.stringify(options.queueUrl)}.`,
+    );
+  }
+  const wait = options.waitTimeSeconds ?? 20;
+  if (!Number.isInteger(wait) || wait < 0 || wait > 20) {
+    throw new ConfigLoadError(
+      "sqsEventSource: waitTimeSeconds must be a whole number from 0 to 20.",
+    );
+  }
+  return new SqsEventSource(options, wait);
+}
+
+class SqsEventSource implements ConfigEventSource {
+  readonly #options: SqsEventSourceOptions;
+  readonly #wait: number;
+  readonly #abort = new AbortController();
+  #loop: Promise<void> | undefined;
+
+  constructor(options: SqsEventSourceOptions, wait: number) {
+    this.#options = options;
+    this.#wait = wait;
+  }
+
+  start(sink: EventSink): void {
+    if (this.#loop || this.#abort.signal.aborted) return;
+    this.#loop = this.#run(sink).catch((error: unknown) => {
+      // The loop catches everything itself; this is the last line against an unhandled rejection.
+      if (!this.#abort.signal.aborted)
+        sink.error(error instanceof Error ? error : new Error(String(error)));
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#abort.abort();
+    await this.#loop;
+  }
+
+  async #run(sink: EventSink): Promise<void> {
+    const { ReceiveMessageCommand, DeleteMessageBatchCommand } = await import(
+      "@aws-sdk/client-sqs"
+    );
+    const { client, queueUrl } = this.#options;
+    const signal = this.#abort.signal;
+    let failures = 0;
+    while (!signal.aborted) {
+      const started = Date.now();
+      let messages: QueueMessage[];
+      try {
+        const response = (await client.send(
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: this.#wait,
+          }),
+          { abortSignal: signal },
+        )) as { Messages?: QueueMessage[] };
+        messages = response.Messages ?? [];
+        failures = 0;
+      } catch (error) {
+        if (signal.aborted) return;
+        failures++;
+        sink.error(toLoadError(error, queueUrl, "SQS"));
+        await sleep(
+          fullJitterBackoff(
+            failures,
+            this.#options.backoffBaseMs ?? 1_000,
+            this.#options.backoffMaxMs ?? 30_000,
+          ),
+          signal,
+        );
+        continue;
+      }
+      if (messages.length === 0) {
+        if (Date.now() - started < MIN_EMPTY_RECEIVE_MS)
+          await sleep(EMPTY_RECEIVE_PAUSE_MS, signal);
+        continue;
+      }
+      const handled = await this.#handleAll(messages, sink);
+      if (handled.length > 0 && !signal.aborted)
+        await this.#delete(handled, sink, DeleteMessageBatchCommand);
+    }
+  }
+
+  /** Handles messages concurrently (the loader coalesces them); returns those to delete. */
+  async #handleAll(messages: QueueMessage[], sink: EventSink): Promise<QueueMessage[]> {
+    const outcomes = await Promise.all(
+      messages.map(async (message) => {
+        try {
+          await sink.handle(message.Body ?? "");
+          return true;
+        } catch (error) {
+          if (error instanceof EventFormatError) {
+            sink.error(
+              new EventFormatError(
+                `SQS message ${message.MessageId ?? "(no id)"} is not a change event and stays on the queue for its redrive policy: ${error.message}`,
+              ),
+            );
+          }
+          // Other failures were reported by the loader; the message will be delivered again.
+          return false;
+        }
+      }),
+    );
+    return messages.filter((_, index) => outcomes[index]);
+  }
+
+  async #delete(
+    messages: QueueMessage[],
+    sink: EventSink,
+    DeleteMessageBatchCommand: typeof import("@aws-sdk/client-sqs").DeleteMessageBatchCommand,
+  ): Promise<void> {
+    const entries = messages
+      .filter((message) => message.ReceiptHandle)
+      .map((message, index) => ({
+        Id: String(index),
+        ReceiptHandle: message.ReceiptHandle as string,
+      }));
+    try {
+      // At most 10 messages are received at once, so one batch always suffices.
+      const response = (await this.#options.client.send(
+        new DeleteMessageBatchCommand({ QueueUrl: this.#options.queueUrl, Entries: entries }),
+        { abortSignal: this.#abort.signal },
+      )) as { Failed?: Array<{ Id?: string; Message?: string }> };
+      if (response.Failed?.length) {
+        sink.error(
+          new ConfigLoadError(
+            `SQS did not delete ${response.Failed.length} handled message(s); they will be handled again (harmless).`,
+            { parameter: this.#options.queueUrl },
+          ),
+        );
+      }
+    } catch (error) {
+      if (!this.#abort.signal.aborted)
+        sink.error(toLoadError(error, this.#options.queueUrl, "SQS"));
+    }
+  }
+}

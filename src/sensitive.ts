@@ -47,6 +47,8 @@ export class SecretScrubber {
   /** Remembers a secret value (and, for a JSON secret, its string and number leaves). */
   add(secret: string): void {
     this.#remember(secret);
+    // A schema message may echo the value JSON-quoted: `"pa\"ss"` must go as well as `pa"ss`.
+    this.#remember(JSON.stringify(secret).slice(1, -1));
     const trimmed = secret.trim();
     if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
       try {
@@ -73,18 +75,24 @@ export class SecretScrubber {
     return false;
   }
 
-  /** Scrubs an error's message, stack and cause chain in place. */
+  /** Scrubs an error's message, stack and cause chain (and an `AggregateError`'s errors) in place. */
   scrubError(error: unknown, seen = new Set<unknown>()): void {
     if (!(error instanceof Error) || seen.has(error) || this.#secrets.size === 0) return;
     seen.add(error);
-    const writable = error as { message: string; stack?: string };
+    const writable = error as { message: string; stack?: string; cause?: unknown };
     try {
       if (this.contains(error.message)) writable.message = this.scrub(error.message);
       if (error.stack && this.contains(error.stack)) writable.stack = this.scrub(error.stack);
+      if (typeof writable.cause === "string" && this.contains(writable.cause)) {
+        writable.cause = this.scrub(writable.cause);
+      }
     } catch {
       // A frozen error cannot be scrubbed; nothing of ours will print it.
     }
-    this.scrubError((error as { cause?: unknown }).cause, seen);
+    this.scrubError(writable.cause, seen);
+    if (error instanceof AggregateError && Array.isArray(error.errors)) {
+      for (const inner of error.errors) this.scrubError(inner, seen);
+    }
   }
 
   #remember(value: string): void {

@@ -15,6 +15,8 @@ const SECRET_WRITE_CALLS = new Set([
   "RotateSecret",
   "UpdateSecretVersionStage",
 ]);
+/** SNS envelopes that are not notifications (subscription bookkeeping). */
+const SNS_CONTROL_TYPES = new Set(["SubscriptionConfirmation", "UnsubscribeConfirmation"]);
 /** Nesting allowed for SQS bodies in SNS envelopes in arrays (bounded, against hostile input). */
 const MAX_DEPTH = 6;
 
@@ -50,6 +52,8 @@ export function parseChangeEvent(input: unknown, depth = 0): ChangeNotice[] {
   if (input.Type === "Notification" && typeof input.Message === "string") {
     return parseChangeEvent(input.Message, depth + 1);
   }
+  // SNS delivers these to a subscribed queue too: well-formed, and about nothing we hold.
+  if (SNS_CONTROL_TYPES.has(String(input.Type)) && typeof input.Message === "string") return [];
   if (typeof input["detail-type"] === "string") return parseEventBridge(input);
   throw new EventFormatError(
     'Expected an EventBridge event ("detail-type", "source", "detail"), an SNS envelope or a Lambda SQS event ("Records").',

@@ -70,6 +70,8 @@ export class Poller {
   #timer: TimerHandle | undefined;
   #failures = 0;
   #stopped = true;
+  /** True while a tick runs; its end schedules the next one, so `start()` must not. */
+  #ticking = false;
 
   constructor(options: PollingOptions, tick: () => Promise<boolean>, clock: Clock) {
     this.#options = options;
@@ -85,7 +87,8 @@ export class Poller {
   start(): void {
     if (!this.#stopped) return;
     this.#stopped = false;
-    this.#schedule();
+    // A tick still running from before a stop() schedules the next one when it settles.
+    if (!this.#ticking) this.#schedule();
   }
 
   stop(): void {
@@ -95,19 +98,22 @@ export class Poller {
   }
 
   #schedule(): void {
-    if (this.#stopped) return;
+    if (this.#stopped || this.#timer !== undefined) return;
     const delay = nextPollDelay(this.#options, this.#failures, () => this.#clock.random());
     this.#timer = this.#clock.setTimer(() => void this.#run(), delay);
   }
 
   async #run(): Promise<void> {
     this.#timer = undefined;
-    if (this.#stopped) return;
+    if (this.#stopped || this.#ticking) return;
+    this.#ticking = true;
     let ok = false;
     try {
       ok = await this.#tick();
     } catch {
       ok = false;
+    } finally {
+      this.#ticking = false;
     }
     this.#failures = ok ? 0 : this.#failures + 1;
     this.#schedule();

@@ -15,15 +15,6 @@ export function defineOwn(target: object, key: string, value: unknown): void {
   });
 }
 
-function isBranch(value: unknown): value is ConfigTree {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    !Array.isArray(value) &&
-    !(value instanceof SensitiveString)
-  );
-}
-
 function hasOwn(target: object, key: string): boolean {
   return Object.hasOwn(target, key);
 }
@@ -37,6 +28,9 @@ export function buildTree(entries: Iterable<ParameterEntry>): ConfigTree {
   const root: ConfigTree = {};
   // Which entry put a value (or started a branch) at each dotted prefix, to name both sides of a conflict.
   const owners = new Map<string, ParameterEntry>();
+  // The objects this function created as branches. A leaf whose value happens to be an object is
+  // still a leaf: nesting another key into it would be a conflict, and would mutate the entry.
+  const branches = new WeakSet<object>([root]);
   for (const entry of entries) {
     let node = root;
     const { segments } = entry;
@@ -44,9 +38,11 @@ export function buildTree(entries: Iterable<ParameterEntry>): ConfigTree {
       const segment = segments[index] as string;
       const prefix = segments.slice(0, index + 1).join("\u0000");
       if (!hasOwn(node, segment)) {
-        defineOwn(node, segment, {});
+        const branch: ConfigTree = {};
+        branches.add(branch);
+        defineOwn(node, segment, branch);
         owners.set(prefix, entry);
-      } else if (!isBranch(node[segment])) {
+      } else if (!isOwnBranch(node[segment], branches)) {
         throw conflict(owners.get(prefix), entry);
       }
       node = node[segment] as ConfigTree;
@@ -58,6 +54,10 @@ export function buildTree(entries: Iterable<ParameterEntry>): ConfigTree {
     owners.set(prefix, entry);
   }
   return root;
+}
+
+function isOwnBranch(value: unknown, branches: WeakSet<object>): value is ConfigTree {
+  return typeof value === "object" && value !== null && branches.has(value);
 }
 
 function unwrap(value: unknown): unknown {

@@ -17,7 +17,9 @@ export const MAX_NAME_LENGTH = 2048;
 
 const NAME_CHARACTERS = /^[A-Za-z0-9_.\-/]+$/;
 const SECRET_ID_CHARACTERS = /^[A-Za-z0-9_+=.@\-/:]+$/;
-const SELECTOR = /^(?:\d+|[A-Za-z0-9_.-]{1,100})$/;
+const VERSION_SELECTOR = /^\d+$/;
+/** Labels: up to 100 of `[A-Za-z0-9_.-]`, not starting with a digit, "aws" or "ssm" (any case). */
+const LABEL_SELECTOR = /^(?![0-9])(?!aws|ssm)[A-Za-z0-9_.-]{1,100}$/i;
 const KEY_SEGMENT = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
 
 /** Segments that would reach `Object.prototype` if used as plain property names. */
@@ -65,7 +67,7 @@ export function normalizePath(path: string): string {
   return trimmed;
 }
 
-/** Parses and checks a bound parameter name. Throws a `TypeError` that says what to fix. */
+/** Parses and checks a bound parameter name. Throws a `ConfigLoadError` that says what to fix. */
 export function parseParameterName(raw: string, key: string): ParsedParameterName {
   const where = `ssmSource: parameter ${JSON.stringify(raw)} (key "${key}")`;
   if (typeof raw !== "string" || raw.length === 0) {
@@ -91,6 +93,12 @@ export function parseParameterName(raw: string, key: string): ParsedParameterNam
       `${where} may contain only letters, digits, "_", ".", "-" and "/", optionally followed by ":version" or ":label".`,
     );
   }
+  // Parameter Store rejects these names; saying so here beats a ValidationException at load time.
+  if (base.includes("/") && (!base.startsWith("/") || base.endsWith("/"))) {
+    throw new ConfigLoadError(
+      `${where} must start with "/" and not end with one when it names a hierarchy, e.g. "/shared/db/port".`,
+    );
+  }
   const levels = base.split("/").filter(Boolean).length;
   if (levels > MAX_PATH_LEVELS) {
     throw new ConfigLoadError(
@@ -98,16 +106,24 @@ export function parseParameterName(raw: string, key: string): ParsedParameterNam
     );
   }
   if (selectorText === undefined) return { raw, base };
-  if (!SELECTOR.test(selectorText)) {
-    throw new ConfigLoadError(`${where} has an invalid selector; use ":<version>" or ":<label>".`);
+  if (VERSION_SELECTOR.test(selectorText)) {
+    const version = Number(selectorText);
+    if (version < 1 || !Number.isSafeInteger(version)) {
+      throw new ConfigLoadError(
+        `${where} has an invalid version selector; versions are whole numbers from 1.`,
+      );
+    }
+    return { raw, base, selector: { kind: "version", version } };
   }
-  const selector = /^\d+$/.test(selectorText)
-    ? ({ kind: "version", version: Number(selectorText) } as const)
-    : ({ kind: "label", label: selectorText } as const);
-  return { raw, base, selector };
+  if (!LABEL_SELECTOR.test(selectorText)) {
+    throw new ConfigLoadError(
+      `${where} has an invalid selector; use ":<version>" or ":<label>" (a label has up to 100 letters, digits, "_", "." or "-", and does not start with a digit, "aws" or "ssm").`,
+    );
+  }
+  return { raw, base, selector: { kind: "label", label: selectorText } };
 }
 
-/** Splits and checks a binding key such as `db.port`. Throws a `TypeError` on bad input. */
+/** Splits and checks a binding key such as `db.port`. Throws a `ConfigLoadError` on bad input. */
 export function parseBindingKey(key: string): string[] {
   const segments = typeof key === "string" ? key.split(".") : [];
   const valid =

@@ -75,7 +75,7 @@ export function toLoadError(
     : `Could not read from ${service}`;
   const detail = isThrottling(error) ? `${name} (throttled)` : name;
   return new ConfigLoadError(
-    `${what}: ${detail}: ${errorMessage(error)}. ${adviceFor(error, service)}`,
+    `${what}: ${detail}: ${errorMessage(error).replace(/\.+$/, "")}. ${adviceFor(error, service)}`,
     {
       parameter,
       cause: error,

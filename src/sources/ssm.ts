@@ -209,7 +209,8 @@ class SsmSource implements ConfigSource {
   }
 
   concerns(notice: ChangeNotice): boolean {
-    return this.#requestsFor(notice).length > 0 || this.#removalsFor(notice).length > 0;
+    if (notice.kind === "secret") return this.#requestsFor(notice).length > 0;
+    return this.#targetsOf(notice.name).length > 0;
   }
 
   async applyNotices(

@@ -1,0 +1,183 @@
+import { type ParseArgsConfig, parseArgs } from "node:util";
+
+/** The `options` table of `node:util` `parseArgs`. */
+export type OptionTable = NonNullable<ParseArgsConfig["options"]>;
+
+/** Parsed option values: strings, booleans, or lists for repeatable options. */
+export type OptionValues = Record<string, string | boolean | Array<string | boolean> | undefined>;
+
+/** One option of a command: how `parseArgs` reads it and how `--help` describes it. */
+export interface CommandOption {
+  readonly type: "string" | "boolean";
+  readonly short?: string;
+  /** Placeholder shown in help for a string option, e.g. `<ms>`. */
+  readonly value?: string;
+  readonly help: string;
+}
+
+/**
+ * A mistake in how the CLI was called: unknown command or option, missing or extra argument,
+ * a value out of range. The CLI prints it with a pointer to `--help` and exits with 2.
+ */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+/** Options every command accepts. */
+export const GLOBAL_OPTIONS: Readonly<Record<string, CommandOption>> = {
+  region: {
+    type: "string",
+    value: "<region>",
+    help: "AWS region (default: AWS_REGION, then the profile's region, then us-east-1)",
+  },
+  endpoint: {
+    type: "string",
+    value: "<url>",
+    help: "Parameter Store endpoint (default: AWS_ENDPOINT_URL_SSM, then AWS_ENDPOINT_URL)",
+  },
+  profile: {
+    type: "string",
+    value: "<name>",
+    help: "shared config profile for credentials and region (default: AWS_PROFILE)",
+  },
+  debug: { type: "boolean", help: "print the stack of an error, not just its message" },
+  help: { type: "boolean", short: "h", help: "show help for the command" },
+  version: { type: "boolean", help: "print the version of ssm-config" },
+};
+
+/** The global options once parsed. */
+export interface GlobalOptions {
+  readonly region?: string | undefined;
+  readonly endpoint?: string | undefined;
+  readonly profile?: string | undefined;
+  readonly debug: boolean;
+}
+
+/** A command line split at `--`: positionals before it, everything after it untouched. */
+export interface ParsedCommandLine {
+  readonly values: OptionValues;
+  readonly positionals: string[];
+  /** The arguments after `--`, or `undefined` when there was no `--`. */
+  readonly afterTerminator: string[] | undefined;
+}
+
+/** Converts option descriptions into the table `parseArgs` expects. */
+export function optionTable(
+  ...groups: Array<Readonly<Record<string, CommandOption>>>
+): OptionTable {
+  const table: OptionTable = {};
+  for (const group of groups) {
+    for (const [name, option] of Object.entries(group)) {
+      table[name] = option.short
+        ? { type: option.type, short: option.short }
+        : { type: option.type };
+    }
+  }
+  return table;
+}
+
+/**
+ * Finds the command: the first positional argument, skipping the values of known options, so
+ * that global options may come before it (`ssm-config --region eu-west-1 get /x`). Returns the
+ * remaining arguments with the command removed.
+ */
+export function splitCommand(
+  argv: readonly string[],
+  table: OptionTable,
+): { command: string | undefined; rest: string[] } {
+  const { tokens } = parseArgs({
+    args: [...argv],
+    options: table,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  for (const token of tokens) {
+    if (token.kind === "option-terminator") break;
+    if (token.kind === "positional") {
+      const rest = [...argv];
+      rest.splice(token.index, 1);
+      return { command: token.value, rest };
+    }
+  }
+  return { command: undefined, rest: [...argv] };
+}
+
+/** Parses a command's arguments strictly; any mistake becomes a {@link UsageError}. */
+export function parseCommandLine(args: readonly string[], table: OptionTable): ParsedCommandLine {
+  let parsed: ReturnType<typeof parseArgs<{ options: OptionTable; tokens: true }>>;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      options: table,
+      strict: true,
+      allowPositionals: true,
+      tokens: true,
+    });
+  } catch (error) {
+    throw new UsageError(parseErrorMessage(error));
+  }
+  const terminator = parsed.tokens.find((token) => token.kind === "option-terminator");
+  if (!terminator) {
+    return { values: parsed.values, positionals: parsed.positionals, afterTerminator: undefined };
+  }
+  const positionals: string[] = [];
+  for (const token of parsed.tokens) {
+    if (token.kind === "positional" && token.index < terminator.index) {
+      positionals.push(token.value);
+    }
+  }
+  return {
+    values: parsed.values,
+    positionals,
+    afterTerminator: args.slice(terminator.index + 1),
+  };
+}
+
+/** `parseArgs` messages end with advice about `--`, which is noise for our options. */
+function parseErrorMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split(/\.\s+To specify/)[0]?.replace(/\.$/, "") ?? message;
+}
+
+/** A string option's value, or `undefined` when absent. */
+export function stringOption(values: OptionValues, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === "string" ? value : undefined;
+}
+
+/** A boolean option's value. */
+export function flag(values: OptionValues, name: string): boolean {
+  return values[name] === true;
+}
+
+/** A string option restricted to `choices`; `fallback` when absent. */
+export function choiceOption<const C extends string>(
+  values: OptionValues,
+  name: string,
+  choices: readonly C[],
+  fallback: C,
+): C {
+  const value = stringOption(values, name);
+  if (value === undefined) return fallback;
+  if (!(choices as readonly string[]).includes(value)) {
+    throw new UsageError(
+      `--${name} must be one of ${choices.join(", ")}, not ${JSON.stringify(value)}`,
+    );
+  }
+  return value as C;
+}
+
+/** Exactly the named positional arguments, or a {@link UsageError} that names what is missing. */
+export function expectPositionals(
+  positionals: readonly string[],
+  names: readonly string[],
+): string[] {
+  if (positionals.length < names.length) {
+    throw new UsageError(`missing argument ${names[positionals.length]}`);
+  }
+  if (positionals.length > names.length) {
+    throw new UsageError(`unexpected argument ${JSON.stringify(positionals[names.length])}`);
+  }
+  return [...positionals];
+}

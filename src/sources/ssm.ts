@@ -167,14 +167,21 @@ class SsmSource implements ConfigSource {
   }
 
   async load(context: SourceContext): Promise<SourceSnapshot> {
-    const [pathEntries, bound] = await Promise.all([
+    const plainNames = this.#bindings
+      .filter((binding) => !binding.name.secretId && !binding.name.selector)
+      .map((binding) => withLeadingSlash(binding.name.base));
+    const [pathEntries, bound, policies] = await Promise.all([
       this.#path === undefined ? [] : this.#readPath(this.#path, context),
       this.#fetch(
         this.#bindings.map((binding) => ({ ...binding, origin: "binding" })),
         context,
       ),
+      // GetParameters does not return policies; one DescribeParameters per 50 bound names finds
+      // Expiration policies, so that a refresh is scheduled for them even without polling.
+      plainNames.length > 0 ? this.#describeNames(plainNames, context) : new Map<string, Listing>(),
     ]);
-    return this.#assemble(pathEntries, bound.found, bound.missing, bound.dueAt);
+    const expiries = [...policies.values()].flatMap((item) => (item.dueAt ? [item.dueAt] : []));
+    return this.#assemble(pathEntries, bound.found, bound.missing, [...bound.dueAt, ...expiries]);
   }
 
   async refresh(previous: SourceSnapshot, context: SourceContext): Promise<SourceSnapshot> {

@@ -10,13 +10,7 @@ import {
   json,
   ssmSource,
 } from "../../src/index.js";
-import {
-  awsClients,
-  countCalls,
-  describeMoto,
-  putParameter,
-  uniquePath,
-} from "../support/aws.js";
+import { awsClients, countCalls, describeMoto, putParameter, uniquePath } from "../support/aws.js";
 
 const open: ConfigLoader<unknown>[] = [];
 afterEach(async () => {

@@ -11,10 +11,16 @@ declare module "vitest" {
 let server: MotoServer | undefined;
 
 /**
- * Starts one moto_server for the whole run. In CI a missing moto_server fails the run;
- * elsewhere the integration tests skip, and this says so once.
+ * Starts one moto_server for the whole run (or uses MOTO_ENDPOINT when set). In CI a missing
+ * moto_server fails the run; elsewhere the integration tests skip, and this says so once.
  */
 export async function setup(project: TestProject): Promise<void> {
+  // .ci/run starts moto itself and says where; a developer's run starts its own.
+  const given = process.env.MOTO_ENDPOINT;
+  if (given) {
+    project.provide("motoEndpoint", given);
+    return;
+  }
   if (!findMotoServer()) {
     if (process.env.CI === "true" || process.env.CI === "1") {
       throw new Error(

@@ -1,4 +1,8 @@
-import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import {
+  CreateSecretCommand,
+  PutSecretValueCommand,
+  SecretsManagerClient,
+} from "@aws-sdk/client-secrets-manager";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { type ConfigSource, ssmSource } from "../src/index.js";
 
@@ -17,8 +21,19 @@ export async function awsBackend(endpoint: string) {
   };
   const ssm = new SSMClient(settings);
   const secrets = new SecretsManagerClient(settings);
-  const put = (name: string, value: string, type: "String" | "StringList" | "SecureString" = "String") =>
-    ssm.send(new PutParameterCommand({ Name: `${ROOT}/${name}`, Value: value, Type: type, Overwrite: true }));
+  const put = (
+    name: string,
+    value: string,
+    type: "String" | "StringList" | "SecureString" = "String",
+  ) =>
+    ssm.send(
+      new PutParameterCommand({
+        Name: `${ROOT}/${name}`,
+        Value: value,
+        Type: type,
+        Overwrite: true,
+      }),
+    );
 
   await Promise.all([
     put("db/host", "orders-db.internal"),
@@ -30,9 +45,11 @@ export async function awsBackend(endpoint: string) {
     put("log/level", "info"),
   ]);
   const stripe = JSON.stringify({ apiKey: "sk_test_demo_123", webhookSecret: "whsec_demo_456" });
-  await secrets.send(new CreateSecretCommand({ Name: SECRET, SecretString: stripe })).catch(() =>
-    secrets.send(new PutSecretValueCommand({ SecretId: SECRET, SecretString: stripe })),
-  );
+  await secrets
+    .send(new CreateSecretCommand({ Name: SECRET, SecretString: stripe }))
+    .catch(() =>
+      secrets.send(new PutSecretValueCommand({ SecretId: SECRET, SecretString: stripe })),
+    );
 
   const sources: ConfigSource[] = [
     ssmSource({

@@ -28,20 +28,26 @@ const endpoint = process.env.AWS_ENDPOINT_URL;
 const say = (text: string) => process.stdout.write(`${text}\n`);
 
 async function main(): Promise<void> {
-  const backend = endpoint ? await import("./aws-backend.js").then((m) => m.awsBackend(endpoint)) : embeddedBackend();
+  const backend = endpoint
+    ? await import("./aws-backend.js").then((m) => m.awsBackend(endpoint))
+    : embeddedBackend();
   say(`ssm-config demo: ${backend.description}\n`);
 
   const config = createConfig({ schema: Config, sources: backend.sources });
   const initial = await config.load();
   say("Loaded configuration (redacted, safe to log):");
   say(JSON.stringify(config.redacted(), null, 2));
-  say(`\nTyped access: db.host=${initial.db.host} db.port=${initial.db.port} newCheckout=${initial.features.newCheckout}`);
+  say(
+    `\nTyped access: db.host=${initial.db.host} db.port=${initial.db.port} newCheckout=${initial.features.newCheckout}`,
+  );
 
   const reloaded = new Promise<void>((resolve) => {
     config.once("change", ({ changes, revision, current }) => {
       say(`\nHot reload -> revision ${revision}`);
       for (const change of changes) {
-        say(`  ${change.kind} ${change.key} (${change.parameter}) v${change.previousVersion ?? "-"} -> v${change.version ?? "-"}`);
+        say(
+          `  ${change.kind} ${change.key} (${change.parameter}) v${change.previousVersion ?? "-"} -> v${change.version ?? "-"}`,
+        );
       }
       say(`  features.newCheckout is now ${current.features.newCheckout}`);
       resolve();
@@ -52,7 +58,9 @@ async function main(): Promise<void> {
   await backend.flipFeatureFlag(config);
   await Promise.race([
     reloaded,
-    new Promise((_, reject) => setTimeout(() => reject(new Error("no change event within 10 s")), 10_000).unref()),
+    new Promise((_, reject) =>
+      setTimeout(() => reject(new Error("no change event within 10 s")), 10_000).unref(),
+    ),
   ]);
 
   await config.close();

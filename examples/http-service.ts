@@ -44,7 +44,9 @@ const server = createServer((_request, response) => {
   response.setHeader("content-type", "text/plain");
   response.end(`${features.shout ? greeting.toUpperCase() : greeting}\n`);
 });
-server.listen(http.port, "127.0.0.1", () => console.log(`listening on http://127.0.0.1:${http.port}`));
+server.listen(http.port, "127.0.0.1", () =>
+  console.log(`listening on http://127.0.0.1:${http.port}`),
+);
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {

@@ -1,8 +1,8 @@
 // The README's quick start, kept here so that `npm run typecheck` proves it compiles.
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { SSMClient } from "@aws-sdk/client-ssm";
-import { z } from "zod";
 import { createConfig, json, sqsEventSource, ssmSource } from "ssm-config";
+import { z } from "zod";
 
 const Config = z.object({
   db: z.object({ host: z.string(), port: z.coerce.number().int(), password: z.string() }),
@@ -24,7 +24,10 @@ const config = createConfig({
     }),
   ],
   refresh: { intervalMs: 60_000, jitter: 0.1 }, // a cheap, version-only check each minute
-  events: sqsEventSource({ client: new SQSClient({}), queueUrl: process.env.CONFIG_QUEUE_URL ?? "" }),
+  events: sqsEventSource({
+    client: new SQSClient({}),
+    queueUrl: process.env.CONFIG_QUEUE_URL ?? "",
+  }),
 });
 
 const { db } = await config.load(); // typed, validated, deeply frozen
@@ -32,4 +35,6 @@ console.log(`connecting to ${db.host}:${db.port}`);
 console.log(config.redacted()); // secrets shown as [REDACTED]
 
 config.on("change", ({ changes }) => console.log("config changed:", changes));
-config.on("error", (error) => console.error("refresh failed, keeping last good config:", error.message));
+config.on("error", (error) =>
+  console.error("refresh failed, keeping last good config:", error.message),
+);

@@ -473,6 +473,9 @@ function scrubberFor(
     for (const entry of entries?.values() ?? []) {
       if (entry.value instanceof SensitiveString) scrubber.add(entry.value.reveal());
       else if (entry.sensitive && typeof entry.value === "string") scrubber.add(entry.value);
+      else if (entry.sensitive && Array.isArray(entry.value)) {
+        for (const item of entry.value) if (typeof item === "string") scrubber.add(item);
+      }
     }
   }
   return scrubber;

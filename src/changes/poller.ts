@@ -1,4 +1,5 @@
 import { ConfigLoadError } from "../errors/config-load-error.js";
+import { fullJitterBackoff } from "./backoff.js";
 import type { Clock, TimerHandle } from "./clock.js";
 
 /** Options of periodic refresh (the `refresh` option of `createConfig`). */
@@ -55,8 +56,7 @@ export function nextPollDelay(
   if (failures <= 0) return intervalMs * (1 + jitter * (2 * random() - 1));
   const base = options.backoffBaseMs ?? Math.min(intervalMs, 1000);
   const max = options.backoffMaxMs ?? Math.max(intervalMs, 300_000);
-  const bound = Math.min(max, base * 2 ** Math.min(failures - 1, 30));
-  return random() * bound;
+  return fullJitterBackoff(failures, base, max, random);
 }
 
 /**

@@ -1,0 +1,474 @@
+import { describe, expect, it } from "vitest";
+import { EventFormatError, parseChangeEvent } from "../../src/changes/aws-events.js";
+import { parseSourceResult, sameSecret, secretIdForms } from "../../src/sources/secret-ids.js";
+
+const ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/stripe-AbC123";
+
+function parameterChange(name: string, operation = "Update") {
+  return {
+    version: "0",
+    id: "7c1a4b9e-0000-0000-0000-000000000000",
+    "detail-type": "Parameter Store Change",
+    source: "aws.ssm",
+    account: "123456789012",
+    time: "2024-05-01T12:00:00Z",
+    region: "eu-west-1",
+    resources: [
+      `arn:aws:ssm:eu-west-1:123456789012:parameter${name.startsWith("/") ? "" : "/"}${name}`,
+    ],
+    detail: { name, type: "String", operation },
+  };
+}
+
+function policyAction(name: string, policyType: string) {
+  return {
+    "detail-type": "Parameter Store Policy Action",
+    source: "aws.ssm",
+    detail: {
+      "parameter-name": name,
+      "parameter-type": "SecureString",
+      "policy-type": policyType,
+      "action-status": "Finished",
+    },
+  };
+}
+
+function cloudTrailCall(eventName: string, secretId = "prod/stripe") {
+  return {
+    "detail-type": "AWS API Call via CloudTrail",
+    source: "aws.secretsmanager",
+    detail: {
+      eventSource: "secretsmanager.amazonaws.com",
+      eventName,
+      requestParameters: { secretId },
+      responseElements: { arn: ARN },
+    },
+  };
+}
+
+function thrown(act: () => unknown): unknown {
+  try {
+    act();
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected the call to throw");
+}
+
+describe('parseChangeEvent: "Parameter Store Change"', () => {
+  it.each(["Create", "Update", "Delete", "LabelParameterVersion"])(
+    "names the parameter for operation %s",
+    (operation) => {
+      // Act
+      const notices = parseChangeEvent(parameterChange("/app/prod/db/host", operation));
+
+      // Assess
+      expect(notices).toEqual([{ kind: "parameter", name: "/app/prod/db/host", operation }]);
+    },
+  );
+
+  it("keeps a root name reported without leading slash as it came", () => {
+    // Act
+    const notices = parseChangeEvent(parameterChange("db-host"));
+
+    // Assess
+    expect(notices).toEqual([{ kind: "parameter", name: "db-host", operation: "Update" }]);
+  });
+
+  it("rejects an event without detail.name", () => {
+    // Prepare
+    const event = { ...parameterChange("/x"), detail: { operation: "Update" } };
+
+    // Act
+    const error = thrown(() => parseChangeEvent(event));
+
+    // Assess
+    expect(error).toBeInstanceOf(EventFormatError);
+    expect((error as Error).message).toMatch(/detail\.name/);
+  });
+});
+
+describe('parseChangeEvent: "Parameter Store Policy Action"', () => {
+  it.each(["Expiration", "ExpirationNotification", "NoChangeNotification"])(
+    "names the parameter and policy type %s",
+    (policyType) => {
+      // Act
+      const notices = parseChangeEvent(policyAction("/app/prod/token", policyType));
+
+      // Assess
+      expect(notices).toEqual([{ kind: "policy", name: "/app/prod/token", policyType }]);
+    },
+  );
+
+  it('rejects an event without "parameter-name"', () => {
+    // Prepare
+    const event = { ...policyAction("/x", "Expiration"), detail: { "policy-type": "Expiration" } };
+
+    // Act
+    const error = thrown(() => parseChangeEvent(event));
+
+    // Assess
+    expect(error).toBeInstanceOf(EventFormatError);
+  });
+});
+
+describe("parseChangeEvent: Secrets Manager", () => {
+  it('names the secret of "Secret Label Updated" from detail.name', () => {
+    // Prepare
+    const event = {
+      "detail-type": "Secret Label Updated",
+      source: "aws.secretsmanager",
+      detail: { name: "prod/stripe" },
+    };
+
+    // Act
+    const notices = parseChangeEvent(event);
+
+    // Assess
+    expect(notices).toEqual([{ kind: "secret", ids: ["prod/stripe"] }]);
+  });
+
+  it.each(["PutSecretValue", "UpdateSecret", "RotateSecret", "UpdateSecretVersionStage"])(
+    "names the secret of a CloudTrail %s call by request id and response ARN",
+    (eventName) => {
+      // Act
+      const notices = parseChangeEvent(cloudTrailCall(eventName));
+
+      // Assess
+      expect(notices).toEqual([{ kind: "secret", ids: ["prod/stripe", ARN] }]);
+    },
+  );
+
+  it("includes the event's resources among the ids", () => {
+    // Prepare
+    const event = { ...cloudTrailCall("PutSecretValue"), resources: [ARN, "arn:other"] };
+
+    // Act
+    const notices = parseChangeEvent(event);
+
+    // Assess
+    expect(notices).toEqual([{ kind: "secret", ids: ["prod/stripe", ARN, "arn:other"] }]);
+  });
+
+  it("ignores CloudTrail calls that do not change a secret", () => {
+    // Act
+    const notices = parseChangeEvent(cloudTrailCall("GetSecretValue"));
+
+    // Assess
+    expect(notices).toEqual([]);
+  });
+
+  it("names the secret of RotationSucceeded from additionalEventData.SecretId", () => {
+    // Prepare
+    const event = {
+      "detail-type": "AWS Service Event via CloudTrail",
+      source: "aws.secretsmanager",
+      detail: { eventName: "RotationSucceeded", additionalEventData: { SecretId: ARN } },
+    };
+
+    // Act
+    const notices = parseChangeEvent(event);
+
+    // Assess
+    expect(notices).toEqual([{ kind: "secret", ids: [ARN] }]);
+  });
+
+  it("rejects a secret event that names no secret", () => {
+    // Prepare
+    const event = {
+      "detail-type": "Secret Label Updated",
+      source: "aws.secretsmanager",
+      detail: {},
+    };
+
+    // Act
+    const error = thrown(() => parseChangeEvent(event));
+
+    // Assess
+    expect(error).toBeInstanceOf(EventFormatError);
+  });
+});
+
+describe("parseChangeEvent: envelopes", () => {
+  const event = parameterChange("/app/db/host");
+  const notice = { kind: "parameter", name: "/app/db/host", operation: "Update" };
+
+  it("reads every event of an array", () => {
+    // Act
+    const notices = parseChangeEvent([event, parameterChange("/app/db/port")]);
+
+    // Assess
+    expect(notices).toEqual([notice, { ...notice, name: "/app/db/port" }]);
+  });
+
+  it("reads an SQS message body (JSON text)", () => {
+    // Act
+    const notices = parseChangeEvent(JSON.stringify(event));
+
+    // Assess
+    expect(notices).toEqual([notice]);
+  });
+
+  it("reads the Message of an SNS envelope", () => {
+    // Prepare
+    const envelope = { Type: "Notification", MessageId: "m-1", Message: JSON.stringify(event) };
+
+    // Act
+    const notices = parseChangeEvent(envelope);
+
+    // Assess
+    expect(notices).toEqual([notice]);
+  });
+
+  it("reads every record body of a Lambda SQS event", () => {
+    // Prepare
+    const lambdaEvent = {
+      Records: [
+        { messageId: "1", eventSource: "aws:sqs", body: JSON.stringify(event) },
+        { messageId: "2", eventSource: "aws:sqs", body: JSON.stringify([event]) },
+      ],
+    };
+
+    // Act
+    const notices = parseChangeEvent(lambdaEvent);
+
+    // Assess
+    expect(notices).toEqual([notice, notice]);
+  });
+
+  it("reads an SNS envelope inside an SQS body inside a Lambda SQS event", () => {
+    // Prepare
+    const sns = { Type: "Notification", Message: JSON.stringify(event) };
+    const lambdaEvent = { Records: [{ body: JSON.stringify(sns) }] };
+
+    // Act
+    const notices = parseChangeEvent(lambdaEvent);
+
+    // Assess
+    expect(notices).toEqual([notice]);
+  });
+
+  it("reads a Lambda SNS event", () => {
+    // Prepare
+    const lambdaEvent = {
+      Records: [{ Sns: { Type: "Notification", Message: JSON.stringify(event) } }],
+    };
+
+    // Act
+    const notices = parseChangeEvent(lambdaEvent);
+
+    // Assess
+    expect(notices).toEqual([notice]);
+  });
+});
+
+describe("parseChangeEvent: irrelevant but well-formed events", () => {
+  it.each([
+    [
+      "an event of another service",
+      {
+        "detail-type": "EC2 Instance State-change Notification",
+        source: "aws.ec2",
+        detail: { state: "running" },
+      },
+    ],
+    [
+      "another SSM event",
+      { "detail-type": "EC2 Command Status-change Notification", source: "aws.ssm", detail: {} },
+    ],
+    [
+      "another Secrets Manager service event",
+      {
+        "detail-type": "AWS Service Event via CloudTrail",
+        source: "aws.secretsmanager",
+        detail: { eventName: "RotationStarted" },
+      },
+    ],
+    [
+      "an SNS subscription confirmation",
+      {
+        Type: "SubscriptionConfirmation",
+        Message: "You have chosen to subscribe…",
+        SubscribeURL: "https://sns.example",
+      },
+    ],
+    ["an empty array", []],
+    ["a Lambda event without records", { Records: [] }],
+  ])("yields no notice for %s", (_, event) => {
+    // Act
+    const notices = parseChangeEvent(event);
+
+    // Assess
+    expect(notices).toEqual([]);
+  });
+});
+
+describe("parseChangeEvent: malformed input", () => {
+  let deep: unknown = parameterChange("/app/db/host");
+  for (let i = 0; i < 10; i++) deep = JSON.stringify(deep);
+
+  it.each([
+    ["null", null],
+    ["a number", 42],
+    ["undefined", undefined],
+    ["invalid JSON text", "{not json"],
+    ["an object without detail-type", { source: "aws.ssm", detail: {} }],
+    [
+      "a detail that is not an object",
+      { "detail-type": "Parameter Store Change", source: "aws.ssm", detail: "x" },
+    ],
+    [
+      "a Parameter Store Change without name",
+      {
+        "detail-type": "Parameter Store Change",
+        source: "aws.ssm",
+        detail: { operation: "Update" },
+      },
+    ],
+    ["a record lacking a body", { Records: [{ body: "{}" }, { messageId: "2" }] }],
+    ["an SNS envelope whose Message is not a string", { Type: "Notification", Message: 1 }],
+    ["strings nested too deeply", deep],
+  ])("rejects %s with an EventFormatError that is a TypeError", (_, input) => {
+    // Act
+    const error = thrown(() => parseChangeEvent(input));
+
+    // Assess
+    expect(error).toBeInstanceOf(EventFormatError);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).name).toBe("EventFormatError");
+  });
+
+  it("rejects a whole batch when one record is malformed, naming the record", () => {
+    // Prepare
+    const lambdaEvent = {
+      Records: [{ body: JSON.stringify(parameterChange("/a")) }, { messageId: "2" }],
+    };
+
+    // Act
+    const error = thrown(() => parseChangeEvent(lambdaEvent));
+
+    // Assess
+    expect((error as Error).message).toMatch(/Records\[1\]/);
+  });
+});
+
+describe("secret ids", () => {
+  it.each([
+    ["a name and itself", "prod/stripe", "prod/stripe"],
+    ["a name and its full ARN", "prod/stripe", ARN],
+    ["a full ARN and the name", ARN, "prod/stripe"],
+    [
+      "a name and its ARN without suffix",
+      "prod/stripe",
+      "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/stripe",
+    ],
+    ["a name with suffix and the full ARN", "prod/stripe-AbC123", ARN],
+    [
+      "a GovCloud ARN and the name",
+      "arn:aws-us-gov:secretsmanager:us-gov-west-1:1:secret:prod/stripe-AbC123",
+      "prod/stripe",
+    ],
+  ])("sameSecret holds for %s", (_, a, b) => {
+    // Act
+    const same = sameSecret(a, b);
+
+    // Assess
+    expect(same).toBe(true);
+  });
+
+  it.each([
+    ["two names", "prod/stripe", "prod/paypal"],
+    ["a name and another secret's ARN", "prod/paypal", ARN],
+    ["a name that only shares a prefix", "prod/stripe-live", "prod/stripe"],
+  ])("sameSecret fails for %s", (_, a, b) => {
+    // Act
+    const same = sameSecret(a, b);
+
+    // Assess
+    expect(same).toBe(false);
+  });
+
+  it("secretIdForms lists the ARN, its name, and its name without random suffix", () => {
+    // Act
+    const forms = secretIdForms(ARN);
+
+    // Assess
+    expect(forms).toEqual([ARN, "prod/stripe-AbC123", "prod/stripe"]);
+  });
+
+  it("secretIdForms of a plain name is the name alone", () => {
+    // Act
+    const forms = secretIdForms("prod/stripe-AbC123");
+
+    // Assess
+    expect(forms).toEqual(["prod/stripe-AbC123"]);
+  });
+});
+
+describe("parseSourceResult", () => {
+  it("reads VersionId", () => {
+    // Act
+    const result = parseSourceResult(JSON.stringify({ VersionId: "v-1", Name: "prod/stripe" }));
+
+    // Assess
+    expect(result).toEqual({ versionId: "v-1" });
+  });
+
+  it("reads versionId in camel case", () => {
+    // Act
+    const result = parseSourceResult(JSON.stringify({ versionId: "v-2" }));
+
+    // Assess
+    expect(result).toEqual({ versionId: "v-2" });
+  });
+
+  it("falls back to the version staged AWSCURRENT", () => {
+    // Prepare
+    const sourceResult = JSON.stringify({
+      VersionIdsToStages: { "v-old": ["AWSPREVIOUS"], "v-new": ["AWSCURRENT", "stable"] },
+    });
+
+    // Act
+    const result = parseSourceResult(sourceResult);
+
+    // Assess
+    expect(result).toEqual({ versionId: "v-new" });
+  });
+
+  it.each([
+    ["an ISO string", "2024-06-01T00:00:00Z"],
+    ["epoch seconds", 1717200000],
+    ["epoch milliseconds", 1717200000000],
+  ])("reads NextRotationDate given as %s", (_, nextRotationDate) => {
+    // Act
+    const result = parseSourceResult(
+      JSON.stringify({ VersionId: "v-1", NextRotationDate: nextRotationDate }),
+    );
+
+    // Assess
+    expect(result.nextRotation?.toISOString()).toBe("2024-06-01T00:00:00.000Z");
+  });
+
+  it("never returns the secret value the JSON may hold", () => {
+    // Act
+    const result = parseSourceResult(
+      JSON.stringify({ VersionId: "v-1", SecretString: "hunter22" }),
+    );
+
+    // Assess
+    expect(JSON.stringify(result)).not.toContain("hunter22");
+  });
+
+  it.each([
+    ["undefined", undefined],
+    ["an empty string", ""],
+    ["invalid JSON", "{"],
+    ["JSON that is not an object", "42"],
+  ])("returns nothing for %s", (_, sourceResult) => {
+    // Act
+    const result = parseSourceResult(sourceResult);
+
+    // Assess
+    expect(result).toEqual({});
+  });
+});

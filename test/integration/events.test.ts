@@ -1,11 +1,10 @@
 import { CreateSecretCommand, PutSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { GetQueueAttributesCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { DeleteParameterCommand } from "@aws-sdk/client-ssm";
-import { afterEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { z } from "zod";
 import {
   type ChangeEvent,
-  type ConfigLoader,
   createConfig,
   type PolicyEvent,
   sqsEventSource,
@@ -27,15 +26,9 @@ import {
   secretApiCallEvent,
   waitFor,
 } from "../support/events.js";
+import { closeAfterEach } from "../support/loaders.js";
 
-const open: ConfigLoader<unknown>[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((config) => config.close()));
-});
-function track<T>(config: ConfigLoader<T>): ConfigLoader<T> {
-  open.push(config as ConfigLoader<unknown>);
-  return config;
-}
+const track = closeAfterEach();
 
 describeMoto("handleEvent", () => {
   const clients = awsClients();

@@ -1,25 +1,18 @@
 import { CreateSecretCommand, PutSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { LabelParameterVersionCommand } from "@aws-sdk/client-ssm";
-import { afterEach, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { z } from "zod";
 import {
   ConfigLoadError,
-  type ConfigLoader,
   ConfigValidationError,
   createConfig,
   json,
   ssmSource,
 } from "../../src/index.js";
 import { awsClients, countCalls, describeMoto, putParameter, uniquePath } from "../support/aws.js";
+import { closeAfterEach } from "../support/loaders.js";
 
-const open: ConfigLoader<unknown>[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((config) => config.close()));
-});
-function track<T>(config: ConfigLoader<T>): ConfigLoader<T> {
-  open.push(config as ConfigLoader<unknown>);
-  return config;
-}
+const track = closeAfterEach();
 
 describeMoto("loading by path", () => {
   const { ssm, secrets } = awsClients();

@@ -11,7 +11,6 @@ import { z } from "zod";
 import {
   type ChangeEvent,
   ConfigLoadError,
-  type ConfigLoader,
   ConfigValidationError,
   createConfig,
   fileSource,
@@ -22,17 +21,13 @@ import {
 } from "../../src/index.js";
 import { awsClients, countCalls, describeMoto, putParameter, uniquePath } from "../support/aws.js";
 import { secretApiCallEvent, waitFor } from "../support/events.js";
+import { closeAfterEach } from "../support/loaders.js";
 
-const open: ConfigLoader<unknown>[] = [];
+const track = closeAfterEach();
 const dirs: string[] = [];
 afterEach(async () => {
-  await Promise.all(open.splice(0).map((config) => config.close()));
   await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
-function track<T>(config: ConfigLoader<T>): ConfigLoader<T> {
-  open.push(config as ConfigLoader<unknown>);
-  return config;
-}
 async function tempFile(content: unknown): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "ssm-config-"));
   dirs.push(dir);

@@ -1,11 +1,10 @@
 import { CreateSecretCommand, PutSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { DeleteParameterCommand, LabelParameterVersionCommand } from "@aws-sdk/client-ssm";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import {
   type Change,
   type ChangeEvent,
-  type ConfigLoader,
   ConfigValidationError,
   createConfig,
   ssmSource,
@@ -18,15 +17,9 @@ import {
   totalCalls,
   uniquePath,
 } from "../support/aws.js";
+import { breakableClient, closeAfterEach } from "../support/loaders.js";
 
-const open: ConfigLoader<unknown>[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((config) => config.close()));
-});
-function track<T>(config: ConfigLoader<T>): ConfigLoader<T> {
-  open.push(config as ConfigLoader<unknown>);
-  return config;
-}
+const track = closeAfterEach();
 
 /** Commands that decrypt or read a value (as opposed to listing versions). */
 const VALUE_READS = [
@@ -269,15 +262,9 @@ describeMoto("last-known-good", () => {
   it("keeps the good snapshot when the backend fails, and reports a ConfigLoadError", async () => {
     const root = uniquePath("down");
     await putParameter(ssm, `${root}/a`, "1");
-    let broken = false;
-    const flaky = {
-      send: (command: unknown, options?: { abortSignal?: AbortSignal }) =>
-        broken
-          ? Promise.reject(
-              Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" }),
-            )
-          : ssm.send(command as never, options),
-    };
+    const flaky = breakableClient(ssm, () =>
+      Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" }),
+    );
     const config = track(
       createConfig({
         schema: z.record(z.string(), z.string()),
@@ -287,7 +274,7 @@ describeMoto("last-known-good", () => {
     const good = await config.load();
     const errors: Error[] = [];
     config.on("error", (error) => errors.push(error));
-    broken = true;
+    flaky.broken = true;
 
     const failure = await config.refresh().catch((error: unknown) => error);
 

@@ -1,19 +1,13 @@
 import { CreateSecretCommand, RotateSecretCommand } from "@aws-sdk/client-secrets-manager";
-import { afterEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { z } from "zod";
 import { systemClock } from "../../src/changes/clock.js";
-import { type Clock, type ConfigLoader, createConfig, ssmSource } from "../../src/index.js";
+import { type Clock, createConfig, ssmSource } from "../../src/index.js";
 import { awsClients, countCalls, describeMoto, putParameter, uniquePath } from "../support/aws.js";
 import { waitFor } from "../support/events.js";
+import { breakableClient, closeAfterEach } from "../support/loaders.js";
 
-const open: ConfigLoader<unknown>[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((config) => config.close()));
-});
-function track<T>(config: ConfigLoader<T>): ConfigLoader<T> {
-  open.push(config as ConfigLoader<unknown>);
-  return config;
-}
+const track = closeAfterEach();
 
 /** The system clock, with timers recorded and "now" movable, to inspect and fire scheduled work. */
 function recordingClock() {
@@ -73,16 +67,7 @@ describeMoto("polling", () => {
   it("spreads intervals by the jitter and backs off while refreshes fail, then recovers", async () => {
     const root = uniquePath("backoff");
     await putParameter(ssm, `${root}/a`, "1");
-    let broken = false;
-    const attempts: number[] = [];
-    const flaky = {
-      send: (command: unknown, options?: { abortSignal?: AbortSignal }) => {
-        attempts.push(Date.now());
-        return broken
-          ? Promise.reject(Object.assign(new Error("connect ECONNREFUSED"), { name: "Error" }))
-          : ssm.send(command as never, options);
-      },
-    };
+    const flaky = breakableClient(ssm, () => new Error("connect ECONNREFUSED"));
     const { clock, timers } = recordingClock();
     const config = track(
       createConfig({
@@ -95,9 +80,9 @@ describeMoto("polling", () => {
     await config.load();
     const errors: Error[] = [];
     config.on("error", (error) => errors.push(error));
-    broken = true;
+    flaky.broken = true;
     await waitFor(() => errors.length >= 4, 10_000);
-    broken = false;
+    flaky.broken = false;
     await putParameter(ssm, `${root}/a`, "2");
     await waitFor(() => config.current.a === "2", 10_000);
 

@@ -325,19 +325,19 @@ class SsmSource implements ConfigSource {
   /** `GetParametersByPath`, recursive, decrypted, every page. */
   async #readPath(path: string, context: SourceContext): Promise<ParameterEntry[]> {
     const entries: ParameterEntry[] = [];
-    let nextToken: string | undefined;
-    do {
-      const response = (await this.#call(
+    const pages = this.#pages<{ Parameters?: Parameter[] }>(
+      (NextToken) =>
         new GetParametersByPathCommand({
           Path: path,
           Recursive: true,
           WithDecryption: true,
           MaxResults: PAGE_SIZE_BY_PATH,
-          NextToken: nextToken,
+          NextToken,
         }),
-        path,
-        context,
-      )) as { Parameters?: Parameter[]; NextToken?: string };
+      path,
+      context,
+    );
+    for await (const response of pages) {
       for (const parameter of response.Parameters ?? []) {
         const name = withLeadingSlash(parameter.Name ?? "");
         const segments = segmentsForName(path, name, this.#keyCase);
@@ -350,8 +350,7 @@ class SsmSource implements ConfigSource {
         };
         entries.push(toEntry(parameter, request).entry);
       }
-      nextToken = response.NextToken || undefined;
-    } while (nextToken);
+    }
     const unique = new Map<string, ParameterEntry>();
     for (const entry of entries) if (!this.#boundKeys.has(entry.key)) addUniqueEntry(unique, entry);
     return [...unique.values()];
@@ -538,17 +537,17 @@ class SsmSource implements ConfigSource {
     context: SourceContext,
   ): Promise<Map<string, Listing>> {
     const listing = new Map<string, Listing>();
-    let nextToken: string | undefined;
-    do {
-      const response = (await this.#call(
+    const pages = this.#pages<{ Parameters?: ParameterMetadata[] }>(
+      (NextToken) =>
         new DescribeParametersCommand({
           ParameterFilters: filters,
           MaxResults: PAGE_SIZE_DESCRIBE,
-          NextToken: nextToken,
+          NextToken,
         }),
-        parameter,
-        context,
-      )) as { Parameters?: ParameterMetadata[]; NextToken?: string };
+      parameter,
+      context,
+    );
+    for await (const response of pages) {
       for (const item of response.Parameters ?? []) {
         if (!item.Name || item.Version === undefined) continue;
         listing.set(withLeadingSlash(item.Name), {
@@ -556,8 +555,7 @@ class SsmSource implements ConfigSource {
           dueAt: expiryOf(item.Policies),
         });
       }
-      nextToken = response.NextToken || undefined;
-    } while (nextToken);
+    }
     return listing;
   }
 
@@ -651,6 +649,20 @@ class SsmSource implements ConfigSource {
       ),
     );
     return result;
+  }
+
+  /** Every page of a paginated listing, one request at a time (the token chains them). */
+  async *#pages<Page extends object>(
+    command: (nextToken: string | undefined) => unknown,
+    parameter: string | undefined,
+    context: SourceContext,
+  ): AsyncGenerator<Page> {
+    let nextToken: string | undefined;
+    do {
+      const response = await this.#call(command(nextToken), parameter, context);
+      yield response as Awaited<Page>;
+      nextToken = (response as { NextToken?: string }).NextToken || undefined;
+    } while (nextToken);
   }
 
   async #call(

@@ -28,19 +28,19 @@ export const GLOBAL_OPTIONS: Readonly<Record<string, CommandOption>> = {
   region: {
     type: "string",
     value: "<region>",
-    help: "AWS region (default: AWS_REGION, then the profile's region, then us-east-1)",
+    help: "AWS region (default: AWS_REGION, else the profile's, else us-east-1)",
   },
   endpoint: {
     type: "string",
     value: "<url>",
-    help: "Parameter Store endpoint (default: AWS_ENDPOINT_URL_SSM, then AWS_ENDPOINT_URL)",
+    help: "endpoint URL (default: AWS_ENDPOINT_URL_SSM, else AWS_ENDPOINT_URL)",
   },
   profile: {
     type: "string",
     value: "<name>",
-    help: "shared config profile for credentials and region (default: AWS_PROFILE)",
+    help: "shared config profile (default: AWS_PROFILE)",
   },
-  debug: { type: "boolean", help: "print the stack of an error, not just its message" },
+  debug: { type: "boolean", help: "print an error's stack, not just its message" },
   help: { type: "boolean", short: "h", help: "show help for the command" },
   version: { type: "boolean", help: "print the version of ssm-config" },
 };
@@ -105,15 +105,17 @@ export function splitCommand(
 
 /** Parses a command's arguments strictly; any mistake becomes a {@link UsageError}. */
 export function parseCommandLine(args: readonly string[], table: OptionTable): ParsedCommandLine {
-  let parsed: ReturnType<typeof parseArgs<{ options: OptionTable; tokens: true }>>;
-  try {
-    parsed = parseArgs({
+  const parse = () =>
+    parseArgs({
       args: [...args],
       options: table,
       strict: true,
       allowPositionals: true,
       tokens: true,
     });
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse();
   } catch (error) {
     throw new UsageError(parseErrorMessage(error));
   }

@@ -1,0 +1,105 @@
+import { segmentsForName } from "../../mapping/parameter-names.js";
+import { expectPositionals, flag } from "../args.js";
+import { type Command, ExitCode, writeJson, writeLines } from "../command.js";
+import { type ListedParameter, listParameters, plainValue } from "../parameter-listing.js";
+import { progressReporter } from "../progress.js";
+import { checkedPath } from "./paths.js";
+
+/** A key present under both paths with different values or types. */
+export interface ValueDifference {
+  readonly key: string;
+  readonly sensitive: boolean;
+  readonly a: { readonly type: string; readonly value?: string };
+  readonly b: { readonly type: string; readonly value?: string };
+}
+
+/** How two paths differ, key by key; a key is the rest of a name after its path (`db/host`). */
+export interface PathDifference {
+  readonly onlyInA: string[];
+  readonly onlyInB: string[];
+  readonly differs: ValueDifference[];
+}
+
+/** `ssm-config diff <pathA> <pathB>`: keys only in one path, and keys whose values differ. */
+export const diffCommand: Command = {
+  name: "diff",
+  summary: "compare the parameters under two paths",
+  usage: ["diff <pathA> <pathB> [--json]"],
+  description:
+    'Compares the parameters under two paths by key: the rest of each name after its path (/app/prod/db/host -> db/host). Prints "- key" for keys only in <pathA>, "+ key" for keys only in <pathB>, and "~ key: old -> new" for keys whose value or type differs; a sensitive key prints "~ key: differs", never its values. Exits with 1 when the paths differ, 0 when they match.',
+  options: {
+    json: { type: "boolean", help: "print { onlyInA, onlyInB, differs } as JSON" },
+  },
+  async run({ positionals, options, ssm, io }) {
+    const [pathA, pathB] = expectPositionals(positionals, ["<pathA>", "<pathB>"]).map(
+      checkedPath,
+    ) as [string, string];
+    const client = await ssm();
+    const read = (path: string) =>
+      listParameters(client, path, {
+        decrypt: true,
+        progress: progressReporter(io.stderr, `Reading ${path}`),
+      });
+    const difference = diffPaths(pathA, await read(pathA), pathB, await read(pathB));
+    const count = difference.onlyInA.length + difference.onlyInB.length + difference.differs.length;
+    if (flag(options, "json")) writeJson(io.stdout, difference);
+    else writeLines(io.stdout, diffLines(difference, pathA, pathB));
+    writeLines(io.stderr, [
+      count === 0
+        ? `No differences between ${pathA} and ${pathB}.`
+        : `${count} difference${count === 1 ? "" : "s"} between ${pathA} and ${pathB}.`,
+    ]);
+    return count === 0 ? ExitCode.ok : ExitCode.problems;
+  },
+};
+
+/** Compares two listings by key. Sensitive values are compared but never copied into the result. */
+export function diffPaths(
+  pathA: string,
+  a: readonly ListedParameter[],
+  pathB: string,
+  b: readonly ListedParameter[],
+): PathDifference {
+  const left = byKey(pathA, a);
+  const right = byKey(pathB, b);
+  const keys = [...new Set([...left.keys(), ...right.keys()])].sort();
+  const difference: PathDifference = { onlyInA: [], onlyInB: [], differs: [] };
+  for (const key of keys) {
+    const x = left.get(key);
+    const y = right.get(key);
+    if (x && !y) difference.onlyInA.push(key);
+    else if (!x && y) difference.onlyInB.push(key);
+    else if (x && y && (x.type !== y.type || plainValue(x) !== plainValue(y))) {
+      const sensitive = x.sensitive || y.sensitive;
+      difference.differs.push({
+        key,
+        sensitive,
+        a: sensitive ? { type: x.type } : { type: x.type, value: plainValue(x) },
+        b: sensitive ? { type: y.type } : { type: y.type, value: plainValue(y) },
+      });
+    }
+  }
+  return difference;
+}
+
+/** `- key (only in A)`, `+ key (only in B)`, `~ key: "old" -> "new"` or `~ key: differs`. */
+export function diffLines(difference: PathDifference, pathA: string, pathB: string): string[] {
+  return [
+    ...difference.onlyInA.map((key) => `- ${key} (only in ${pathA})`),
+    ...difference.onlyInB.map((key) => `+ ${key} (only in ${pathB})`),
+    ...difference.differs.map(({ key, sensitive, a, b }) => {
+      if (sensitive) return `~ ${key}: differs`;
+      const types = a.type === b.type ? ["", ""] : [` (${a.type})`, ` (${b.type})`];
+      return `~ ${key}: ${JSON.stringify(a.value)}${types[0]} -> ${JSON.stringify(b.value)}${types[1]}`;
+    }),
+  ];
+}
+
+function byKey(path: string, parameters: readonly ListedParameter[]): Map<string, ListedParameter> {
+  const keyed = new Map<string, ListedParameter>();
+  for (const parameter of parameters) {
+    const segments = segmentsForName(path, parameter.name, "preserve");
+    if (segments) keyed.set(segments.join("/"), parameter);
+  }
+  return keyed;
+}

@@ -1,0 +1,62 @@
+import { createConfig } from "../../create-config.js";
+import { ssmSource } from "../../sources/ssm.js";
+import { anyConfig } from "../any-schema.js";
+import { choiceOption, expectPositionals, UsageError } from "../args.js";
+import { type Command, ExitCode, writeJson, writeLines } from "../command.js";
+import { envLines, envVariables } from "../output.js";
+import { listParameters } from "../parameter-listing.js";
+import { countingClient, progressReporter } from "../progress.js";
+import { checkedPath } from "./paths.js";
+
+const FORMATS = ["json", "dotenv", "env"] as const;
+const KEY_CASES = ["preserve", "camel"] as const;
+
+/** `ssm-config export <path>`: everything under a path, secrets included, as JSON or `KEY=value`. */
+export const exportCommand: Command = {
+  name: "export",
+  summary: "print everything under a path as JSON, dotenv or shell assignments",
+  usage: ["export <path> [--format json|dotenv|env] [--key-case preserve|camel]"],
+  description: [
+    "Prints every parameter under <path>, recursively. Exporting is explicit, so SecureString values are decrypted and included.",
+    "json: the nested object the loader builds (/app/prod/db/host -> { db: { host } }, StringList -> array); --key-case camel turns max-conn into maxConn as the library does.",
+    'dotenv: KEY=value lines for dotenv files, Node\'s --env-file and Docker Compose. env: KEY=value lines quoted for POSIX shells (set -a; eval "$(ssm-config export /app/prod --format env)"). Names are the rest of the parameter name uppercased, with /, - and . turned into _ (/app/prod/db/max-conn -> DB_MAX_CONN).',
+  ].join("\n\n"),
+  options: {
+    format: { type: "string", value: "<format>", help: "json (default), dotenv or env" },
+    "key-case": {
+      type: "string",
+      value: "<case>",
+      help: "json only: preserve (default) or camel",
+    },
+  },
+  async run({ positionals, options, ssm, io }) {
+    const [rawPath] = expectPositionals(positionals, ["<path>"]) as [string];
+    const path = checkedPath(rawPath);
+    const format = choiceOption(options, "format", FORMATS, "json");
+    const keyCase = choiceOption(options, "key-case", KEY_CASES, "preserve");
+    if (format !== "json" && options["key-case"] !== undefined) {
+      throw new UsageError("--key-case applies to --format json only");
+    }
+    const progress = progressReporter(io.stderr, `Reading ${path}`);
+    if (format !== "json") {
+      const parameters = await listParameters(await ssm(), path, { decrypt: true, progress });
+      writeLines(io.stdout, envLines(envVariables(path, parameters), format));
+      if (parameters.length === 0) writeLines(io.stderr, [`No parameters under ${path}.`]);
+      return ExitCode.ok;
+    }
+    const config = createConfig({
+      schema: anyConfig,
+      sources: [ssmSource({ client: countingClient(await ssm(), progress), path, keyCase })],
+    });
+    try {
+      writeJson(io.stdout, await config.load());
+      if (Object.keys(config.versions()).length === 0) {
+        writeLines(io.stderr, [`No parameters under ${path}.`]);
+      }
+    } finally {
+      progress.done();
+      await config.close();
+    }
+    return ExitCode.ok;
+  },
+};

@@ -97,14 +97,28 @@ export function makeSnapshot(
   return { entries: entryMap, missing: missingMap, dueAt: dueAt?.length ? dueAt : undefined };
 }
 
+/**
+ * True when two readings of a value are the same revision: the same version and, where both
+ * carry one, the same modification time. The time matters because Parameter Store restarts
+ * versions at 1 when a parameter is deleted and created again (as CloudFormation does on a
+ * replacement), so a version alone could hide a new value.
+ */
+export function sameRevision(
+  a: { readonly version: number | string; readonly lastModified?: Date | undefined },
+  b: { readonly version: number | string; readonly lastModified?: Date | undefined },
+): boolean {
+  if (a.version !== b.version) return false;
+  if (!a.lastModified || !b.lastModified) return true;
+  return a.lastModified.getTime() === b.lastModified.getTime();
+}
+
 /** True when two snapshots hold the same parameters at the same versions. */
 export function sameSnapshot(a: SourceSnapshot, b: SourceSnapshot): boolean {
   if (a === b) return true;
   if (a.entries.size !== b.entries.size || a.missing.size !== b.missing.size) return false;
   for (const [key, entry] of a.entries) {
     const other = b.entries.get(key);
-    if (!other || other.version !== entry.version || other.parameter !== entry.parameter)
-      return false;
+    if (!other || !sameRevision(other, entry) || other.parameter !== entry.parameter) return false;
   }
   for (const key of a.missing.keys()) if (!b.missing.has(key)) return false;
   return true;

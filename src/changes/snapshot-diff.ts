@@ -1,4 +1,4 @@
-import type { ParameterEntry } from "../entries.js";
+import { type ParameterEntry, sameRevision } from "../entries.js";
 
 /**
  * One key that changed between two snapshots. It carries names and versions only, never a
@@ -18,7 +18,7 @@ export interface Change {
 
 /**
  * The per-key difference between two entry sets: a key is `updated` when its parameter or its
- * version changed. Keys are reported in sorted order so that a diff reads the same every time.
+ * revision changed (its version, or its modification time: see `sameRevision`). Keys are reported in sorted order so that a diff reads the same every time.
  */
 export function diffEntries(
   previous: ReadonlyMap<string, ParameterEntry>,
@@ -41,7 +41,7 @@ export function diffEntries(
     } else if (
       before &&
       after &&
-      (before.version !== after.version || before.parameter !== after.parameter)
+      (!sameRevision(before, after) || before.parameter !== after.parameter)
     ) {
       changes.push({
         key,

@@ -45,6 +45,8 @@ export async function createSsmClient(
     requestHandler: {
       connectionTimeout: CONNECTION_TIMEOUT_MS,
       requestTimeout: REQUEST_TIMEOUT_MS,
+      // Without this the SDK only logs a warning when the timeout passes, and waits on.
+      throwOnRequestTimeout: true,
     },
   });
 }

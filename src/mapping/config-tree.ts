@@ -81,12 +81,17 @@ function conflict(existing: ParameterEntry | undefined, entry: ParameterEntry): 
 export function addUniqueEntry(target: Map<string, ParameterEntry>, entry: ParameterEntry): void {
   const existing = target.get(entry.key);
   if (existing && existing.parameter !== entry.parameter) {
-    throw new ConfigLoadError(
-      `Parameters "${existing.parameter}" and "${entry.parameter}" both map to key "${entry.key}". Rename one of them, or use keyCase "preserve".`,
-      { parameter: entry.parameter },
-    );
+    throw keyCollision(existing.parameter, entry.parameter, entry.key);
   }
   target.set(entry.key, entry);
+}
+
+/** The error for two parameters that map to one key. */
+export function keyCollision(first: string, second: string, key: string): ConfigLoadError {
+  return new ConfigLoadError(
+    `Parameters "${first}" and "${second}" both map to key "${key}". Rename one of them, or use keyCase "preserve".`,
+    { parameter: second },
+  );
 }
 
 /** Merges source snapshots in order: a later source overrides an earlier one key by key. */

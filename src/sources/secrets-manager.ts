@@ -15,6 +15,7 @@ import { parseBindingKey } from "../mapping/parameter-names.js";
 import { SensitiveString } from "../sensitive.js";
 import { awsErrorName, toLoadError } from "./aws-errors.js";
 import { chunk } from "./batches.js";
+import { DEFAULT_REQUEST_HANDLER } from "./client-defaults.js";
 import { currentVersionId, readKeyAnyCase, sameSecret, toDate } from "./secret-ids.js";
 
 type SecretsClientLike = {
@@ -23,7 +24,7 @@ type SecretsClientLike = {
 
 /** Options of {@link secretsManagerSource}. */
 export interface SecretsManagerSourceOptions {
-  /** The client to use. @default `new SecretsManagerClient({})` */
+  /** The client to use. @default `new SecretsManagerClient(...)` with 5 s connection and 15 s request timeouts */
   client?: SecretsManagerClient | SecretsClientLike;
   /** Dotted key -> secret name or ARN. */
   secrets: Record<string, string>;
@@ -80,7 +81,7 @@ export function secretsManagerSource(options: SecretsManagerSourceOptions): Conf
   const getClient = async (): Promise<SecretsClientLike> => {
     if (!client) {
       const { SecretsManagerClient: Client } = await sdk();
-      client = new Client({}) as SecretsClientLike;
+      client = new Client({ requestHandler: DEFAULT_REQUEST_HANDLER }) as SecretsClientLike;
     }
     return client;
   };

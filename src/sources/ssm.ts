@@ -17,9 +17,10 @@ import {
   type SourceContext,
   type SourceSnapshot,
   sameDueDates,
+  sameRevision,
 } from "../entries.js";
 import { ConfigLoadError } from "../errors/config-load-error.js";
-import { addUniqueEntry } from "../mapping/config-tree.js";
+import { addUniqueEntry, keyCollision } from "../mapping/config-tree.js";
 import {
   type KeyCase,
   keyOf,
@@ -33,6 +34,7 @@ import {
 import { SensitiveString } from "../sensitive.js";
 import { awsErrorName, parameterFromMessage, toLoadError } from "./aws-errors.js";
 import { chunk } from "./batches.js";
+import { DEFAULT_REQUEST_HANDLER } from "./client-defaults.js";
 import {
   currentVersionId,
   parseSourceResult,
@@ -48,7 +50,11 @@ export interface SsmClientLike {
 
 /** Options of {@link ssmSource}. */
 export interface SsmSourceOptions {
-  /** The client to use. @default `new SSMClient({})` (region and credentials from the environment) */
+  /**
+   * The client to use; its timeouts and retries bound every call.
+   * @default `new SSMClient(...)` with region and credentials from the environment, a 5 s connection
+   * timeout and a 15 s request timeout
+   */
   client?: SSMClient | SsmClientLike;
   /** A hierarchy to read recursively; its names become nested keys. */
   path?: string;
@@ -93,6 +99,7 @@ interface FetchResult {
 
 interface Listing {
   readonly version: number | string;
+  readonly lastModified?: Date | undefined;
   readonly dueAt?: Date | undefined;
 }
 
@@ -162,7 +169,7 @@ class SsmSource implements ConfigSource {
   }
 
   get #ssm(): SsmClientLike {
-    this.#client ??= new SSMClient({});
+    this.#client ??= new SSMClient({ requestHandler: DEFAULT_REQUEST_HANDLER });
     return this.#client;
   }
 
@@ -465,13 +472,16 @@ class SsmSource implements ConfigSource {
     );
     const toFetch: FetchRequest[] = [];
     const dueAt: Date[] = [];
-    const listedKeys = new Set<string>();
+    const listedKeys = new Map<string, string>();
     for (const [name, item] of listing) {
       const segments = segmentsForName(path, name, this.#keyCase);
       if (!segments || this.#boundKeys.has(keyOf(segments))) continue;
-      listedKeys.add(keyOf(segments));
+      const other = listedKeys.get(keyOf(segments));
+      if (other !== undefined) throw keyCollision(other, name, keyOf(segments));
+      listedKeys.set(keyOf(segments), name);
       if (item.dueAt) dueAt.push(item.dueAt);
-      if (heldByName.get(name)?.version !== item.version) {
+      const held = heldByName.get(name);
+      if (!held || !sameRevision(held, item)) {
         toFetch.push({
           key: keyOf(segments),
           segments,
@@ -515,7 +525,7 @@ class SsmSource implements ConfigSource {
       if (current?.dueAt) dueAt.push(current.dueAt);
       if (!current) {
         if (held?.origin === "binding") nowMissing.push(request);
-      } else if (held?.origin !== "binding" || held.version !== current.version) {
+      } else if (held?.origin !== "binding" || !sameRevision(held, current)) {
         toFetch.push(request);
       }
     };
@@ -552,6 +562,7 @@ class SsmSource implements ConfigSource {
         if (!item.Name || item.Version === undefined) continue;
         listing.set(withLeadingSlash(item.Name), {
           version: item.Version,
+          lastModified: item.LastModifiedDate,
           dueAt: expiryOf(item.Policies),
         });
       }
@@ -598,7 +609,10 @@ class SsmSource implements ConfigSource {
             if (invalid.has(request.name.raw)) continue;
             const parameter = response.Parameters?.find((p) => answers(p, request.name));
             if (parameter?.Version !== undefined)
-              versions.set(request.key, { version: parameter.Version });
+              versions.set(request.key, {
+                version: parameter.Version,
+                lastModified: parameter.LastModifiedDate,
+              });
           }
         }),
       ),

@@ -329,3 +329,48 @@ describe("coalescing", () => {
     });
   });
 });
+
+describeMoto("revisions that a version alone would hide", () => {
+  const { ssm } = awsClients();
+
+  it("picks up a parameter deleted and created again (its version restarts at 1)", async () => {
+    const root = uniquePath("recreate");
+    await putParameter(ssm, `${root}/a`, "old");
+    const config = track(
+      createConfig({
+        schema: z.record(z.string(), z.string()),
+        sources: [ssmSource({ client: ssm, path: root })],
+      }),
+    );
+    await config.load();
+    await ssm.send(new DeleteParameterCommand({ Name: `${root}/a` }));
+    await putParameter(ssm, `${root}/a`, "new");
+
+    const changes = await config.refresh();
+
+    expect(changes).toEqual([
+      { key: "a", parameter: `${root}/a`, kind: "updated", previousVersion: 1, version: 1 },
+    ]);
+    expect(config.current.a).toBe("new");
+  });
+
+  it("rejects a refresh in which two names come to map to one key, keeping the snapshot", async () => {
+    const root = uniquePath("collide");
+    await putParameter(ssm, `${root}/max-conn`, "1");
+    const config = track(
+      createConfig({
+        schema: z.record(z.string(), z.string()),
+        sources: [ssmSource({ client: ssm, path: root, keyCase: "camel" })],
+      }),
+    );
+    const good = await config.load();
+    await putParameter(ssm, `${root}/max_conn`, "2");
+
+    const error = await config.refresh().catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ name: "ConfigLoadError" });
+    expect((error as Error).message).toContain(`${root}/max-conn`);
+    expect((error as Error).message).toContain(`${root}/max_conn`);
+    expect(config.current).toBe(good);
+  });
+});

@@ -16,6 +16,8 @@ export interface FaultSettings {
   resetFraction: number;
   /** Wait before a request is answered or forwarded. @default 0 */
   delayMs: number;
+  /** Answers every request for these operations with this AWS JSON error instead of forwarding. */
+  errors: Record<string, { status: number; type: string; message: string }>;
 }
 
 /** Options of {@link startFaultProxy}. */
@@ -97,6 +99,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     throttleFraction: options.throttleFraction ?? 0,
     resetFraction: options.resetFraction ?? 0,
     delayMs: options.delayMs ?? 0,
+    errors: options.errors ?? {},
   };
   const random = seededRandom(options.seed ?? 1);
   let stats = emptyStats();
@@ -105,15 +108,21 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const upstream = new Set<ClientRequest>();
   let closed = false;
 
+  /** An AWS JSON-protocol error response, as SSM and Secrets Manager send them. */
+  const awsError = (response: ServerResponse, status: number, type: string, message: string) => {
+    const body = JSON.stringify({ __type: type, message });
+    response.writeHead(status, {
+      "content-type": "application/x-amz-json-1.1",
+      "x-amzn-ErrorType": type,
+      "x-amzn-RequestId": randomUUID(),
+      "content-length": Buffer.byteLength(body),
+    });
+    response.end(body);
+  };
+
   const throttle = (response: ServerResponse) => {
     stats.throttled++;
-    response.writeHead(400, {
-      "content-type": "application/x-amz-json-1.1",
-      "x-amzn-ErrorType": "ThrottlingException",
-      "x-amzn-RequestId": randomUUID(),
-      "content-length": Buffer.byteLength(THROTTLING_BODY),
-    });
-    response.end(THROTTLING_BODY);
+    awsError(response, 400, "ThrottlingException", "Rate exceeded");
   };
 
   const pass = (request: IncomingMessage, body: Buffer, response: ServerResponse) => {
@@ -153,9 +162,11 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       stats.byOperation.set(operation, (stats.byOperation.get(operation) ?? 0) + 1);
       const draw = random();
       const { throttleFraction, resetFraction, delayMs } = settings;
+      const injected = settings.errors[operation];
       const act = () => {
         if (closed || response.destroyed || request.socket.destroyed) return;
-        if (draw < throttleFraction) throttle(response);
+        if (injected) awsError(response, injected.status, injected.type, injected.message);
+        else if (draw < throttleFraction) throttle(response);
         else if (draw < throttleFraction + resetFraction) {
           stats.reset++;
           request.socket.destroy();

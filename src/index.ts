@@ -34,6 +34,7 @@ export type { KeyCase } from "./mapping/parameter-names.js";
 export { json } from "./schema/json.js";
 export type { StandardSchemaV1 } from "./schema/standard-schema.js";
 export { REDACTED, SensitiveString } from "./sensitive.js";
+export type { AwsClientLike } from "./sources/client-defaults.js";
 export { type FileSourceOptions, fileSource } from "./sources/file.js";
 export {
   type MemorySource,

@@ -15,17 +15,13 @@ import { parseBindingKey } from "../mapping/parameter-names.js";
 import { SensitiveString } from "../sensitive.js";
 import { awsErrorName, toLoadError } from "./aws-errors.js";
 import { chunk } from "./batches.js";
-import { DEFAULT_REQUEST_HANDLER } from "./client-defaults.js";
+import { type AwsClientLike, DEFAULT_REQUEST_HANDLER } from "./client-defaults.js";
 import { currentVersionId, readKeyAnyCase, sameSecret, toDate } from "./secret-ids.js";
-
-type SecretsClientLike = {
-  send(command: unknown, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
-};
 
 /** Options of {@link secretsManagerSource}. */
 export interface SecretsManagerSourceOptions {
   /** The client to use. @default `new SecretsManagerClient(...)` with 5 s connection and 15 s request timeouts */
-  client?: SecretsManagerClient | SecretsClientLike;
+  client?: SecretsManagerClient | AwsClientLike;
   /** Dotted key -> secret name or ARN. */
   secrets: Record<string, string>;
   /** How many requests may be in flight at once. @default 4 */
@@ -76,12 +72,12 @@ export function secretsManagerSource(options: SecretsManagerSourceOptions): Conf
   if (bindings.length === 0)
     throw new ConfigLoadError("secretsManagerSource: secrets is empty; bind at least one.");
   const limit = pLimit(options.maxConcurrency ?? 4);
-  let client = options.client as SecretsClientLike | undefined;
+  let client = options.client as AwsClientLike | undefined;
   const sdk = () => import("@aws-sdk/client-secrets-manager");
-  const getClient = async (): Promise<SecretsClientLike> => {
+  const getClient = async (): Promise<AwsClientLike> => {
     if (!client) {
       const { SecretsManagerClient: Client } = await sdk();
-      client = new Client({ requestHandler: DEFAULT_REQUEST_HANDLER }) as SecretsClientLike;
+      client = new Client({ requestHandler: DEFAULT_REQUEST_HANDLER }) as AwsClientLike;
     }
     return client;
   };

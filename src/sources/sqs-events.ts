@@ -4,13 +4,12 @@ import { fullJitterBackoff, sleep } from "../changes/backoff.js";
 import type { ConfigEventSource, EventSink } from "../changes/event-source.js";
 import { ConfigLoadError } from "../errors/config-load-error.js";
 import { toLoadError } from "./aws-errors.js";
+import type { AwsClientLike } from "./client-defaults.js";
 
 /** Options of {@link sqsEventSource}. */
 export interface SqsEventSourceOptions {
   /** The SQS client; bring your own SDK version. */
-  client:
-    | SQSClient
-    | { send(command: unknown, options?: { abortSignal?: AbortSignal }): Promise<unknown> };
+  client: SQSClient | AwsClientLike;
   /** The queue an EventBridge rule delivers change events to. */
   queueUrl: string;
   /** Long-poll wait per receive, 0-20 seconds. @default 20 */

@@ -34,7 +34,7 @@ import {
 import { SensitiveString } from "../sensitive.js";
 import { awsErrorName, parameterFromMessage, toLoadError } from "./aws-errors.js";
 import { chunk } from "./batches.js";
-import { DEFAULT_REQUEST_HANDLER } from "./client-defaults.js";
+import { type AwsClientLike, DEFAULT_REQUEST_HANDLER } from "./client-defaults.js";
 import {
   currentVersionId,
   parseSourceResult,
@@ -43,10 +43,8 @@ import {
   toDate,
 } from "./secret-ids.js";
 
-/** The smallest client surface the source needs; any `SSMClient` satisfies it. */
-export interface SsmClientLike {
-  send(command: unknown, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
-}
+/** The client surface `ssmSource` needs; any `SSMClient` satisfies it. */
+export type SsmClientLike = AwsClientLike;
 
 /** Options of {@link ssmSource}. */
 export interface SsmSourceOptions {

@@ -172,21 +172,16 @@ class SsmSource implements ConfigSource {
   }
 
   async load(context: SourceContext): Promise<SourceSnapshot> {
-    const plainNames = this.#bindings
-      .filter((binding) => !binding.name.secretId && !binding.name.selector)
-      .map((binding) => withLeadingSlash(binding.name.base));
-    const [pathEntries, bound, policies] = await Promise.all([
+    const [pathEntries, bound] = await Promise.all([
       this.#path === undefined ? [] : this.#readPath(this.#path, context),
       this.#fetch(
         this.#bindings.map((binding) => ({ ...binding, origin: "binding" })),
         context,
       ),
-      // GetParameters does not return policies; one DescribeParameters per 50 bound names finds
-      // Expiration policies, so that a refresh is scheduled for them even without polling.
-      plainNames.length > 0 ? this.#describeNames(plainNames, context) : new Map<string, Listing>(),
     ]);
-    const expiries = [...policies.values()].flatMap((item) => (item.dueAt ? [item.dueAt] : []));
-    return this.#assemble(pathEntries, bound.found, bound.missing, [...bound.dueAt, ...expiries]);
+    // Expiration policies are not in these answers; the first refresh (DescribeParameters) finds
+    // them, and AWS also announces each expiry as a "Parameter Store Policy Action" event.
+    return this.#assemble(pathEntries, bound.found, bound.missing, bound.dueAt);
   }
 
   async refresh(previous: SourceSnapshot, context: SourceContext): Promise<SourceSnapshot> {
@@ -663,18 +658,28 @@ class SsmSource implements ConfigSource {
     return result;
   }
 
-  /** Every page of a paginated listing, one request at a time (the token chains them). */
+  /**
+   * Every page of a paginated listing. Each page's token chains the requests, but the next page
+   * is requested as soon as a page arrives, so that mapping one page overlaps fetching the next.
+   */
   async *#pages<Page extends object>(
     command: (nextToken: string | undefined) => unknown,
     parameter: string | undefined,
     context: SourceContext,
   ): AsyncGenerator<Page> {
-    let nextToken: string | undefined;
-    do {
-      const response = await this.#call(command(nextToken), parameter, context);
-      yield response as Awaited<Page>;
-      nextToken = (response as { NextToken?: string }).NextToken || undefined;
-    } while (nextToken);
+    let pending: Promise<unknown> | undefined = this.#call(command(undefined), parameter, context);
+    try {
+      while (pending) {
+        const response = (await pending) as Page & { NextToken?: string };
+        pending = response.NextToken
+          ? this.#call(command(response.NextToken), parameter, context)
+          : undefined;
+        yield response as Awaited<Page>;
+      }
+    } finally {
+      // The consumer stopped early (it threw): the request already sent must not reject unheard.
+      pending?.catch(() => {});
+    }
   }
 
   async #call(

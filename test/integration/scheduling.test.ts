@@ -143,7 +143,7 @@ describeMoto("rotation and expiry", () => {
     await waitFor(() => (calls.get("GetParametersCommand") ?? 0) > 0, 5_000);
   });
 
-  it("schedules a refresh just after a bound parameter's Expiration policy", async () => {
+  it("schedules a refresh just after a bound parameter's Expiration policy, once a refresh has seen it", async () => {
     const name = `${uniquePath("exp")}/token`;
     const expires = new Date(Date.now() + 60 * 60 * 1000);
     await putParameter(clients.ssm, name, "v", "String", {
@@ -161,6 +161,8 @@ describeMoto("rotation and expiry", () => {
       }),
     );
     await config.load();
+    // The first refresh lists the parameter's policies (GetParameters does not return them).
+    await config.refresh();
 
     const timer = timers.find((t) => !t.cleared);
     const due = (timer?.at ?? 0) + (timer?.ms ?? 0);

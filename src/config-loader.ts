@@ -52,6 +52,7 @@ export interface LoaderSettings<T> {
   schema: StandardSchemaV1<unknown, T>;
   sources: readonly ConfigSource[];
   refresh?: PollingOptions | undefined;
+  eventSpreadMs?: number | undefined;
   events?: ConfigEventSource | undefined;
   clock?: Clock | undefined;
 }
@@ -100,6 +101,11 @@ export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
   #queued: { work: SyncWork; promise: Promise<Change[]> } | undefined;
   #dueTimer: TimerHandle | undefined;
   #closing: Promise<void> | undefined;
+  readonly #eventSpreadMs: number;
+  /** Event notices waiting for their spread delay; later events join the same fetch. */
+  #eventBatch:
+    | { notices: ChangeNotice[]; timer: TimerHandle; promise: Promise<Change[]>; start: () => void }
+    | undefined;
 
   constructor(settings: LoaderSettings<T>) {
     super();
@@ -107,6 +113,7 @@ export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
     this.#sources = settings.sources;
     this.#events = settings.events;
     this.#clock = settings.clock ?? systemClock;
+    this.#eventSpreadMs = settings.eventSpreadMs ?? 0;
     if (settings.refresh) {
       this.#poller = new Poller(
         settings.refresh,
@@ -189,7 +196,10 @@ export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
       }
     }
     if (actionable.length === 0) return Promise.resolve([]);
-    return this.#request({ full: false, dirty: new Set(), notices: actionable });
+    if (this.#eventSpreadMs <= 0) {
+      return this.#request({ full: false, dirty: new Set(), notices: actionable });
+    }
+    return this.#spreadEvent(actionable);
   }
 
   /** A deep copy of the current snapshot with every sensitive leaf replaced by `[REDACTED]`. */
@@ -288,6 +298,30 @@ export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
       );
     }
     return undefined;
+  }
+
+  /**
+   * Waits a random time up to `eventSpreadMs` before fetching what events name, so that a fleet
+   * that receives the same event does not fetch at the same instant. Events that arrive during
+   * the wait join the same fetch.
+   */
+  #spreadEvent(notices: ChangeNotice[]): Promise<Change[]> {
+    if (this.#eventBatch) {
+      this.#eventBatch.notices.push(...notices);
+      return this.#eventBatch.promise;
+    }
+    let start = () => {};
+    const promise = new Promise<void>((resolve) => {
+      start = resolve;
+    }).then(() => {
+      const batch = this.#eventBatch;
+      this.#eventBatch = undefined;
+      return this.#request({ full: false, dirty: new Set(), notices: batch?.notices ?? notices });
+    });
+    const delay = this.#clock.random() * this.#eventSpreadMs;
+    const timer = this.#clock.setTimer(() => start(), delay);
+    this.#eventBatch = { notices: [...notices], timer, promise, start };
+    return promise;
   }
 
   /** Coalescing: one fetch in flight; everything requested meanwhile joins one follow-up. */
@@ -448,6 +482,11 @@ export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
     if (this.#dueTimer !== undefined) this.#clock.clearTimer(this.#dueTimer);
     this.#dueTimer = undefined;
     for (const unsubscribe of this.#unsubscribes.splice(0)) unsubscribe();
+    if (this.#eventBatch) {
+      // Settle the waiting callers now: their fetch rejects as closed instead of waiting on.
+      this.#clock.clearTimer(this.#eventBatch.timer);
+      this.#eventBatch.start();
+    }
     this.#abort.abort();
     const pending = [this.#inFlight, this.#queued?.promise, this.#loading];
     await Promise.allSettled([

@@ -16,6 +16,13 @@ export interface CreateConfigOptions<Schema extends StandardSchemaV1> {
   refresh?: PollingOptions;
   /** A feed of change events, e.g. `sqsEventSource(...)`; started after the first load. */
   events?: ConfigEventSource;
+  /**
+   * Waits a random time up to this many milliseconds before fetching what a change event names,
+   * so that a fleet receiving the same event spreads its fetches instead of bursting. For N
+   * instances sharing R requests a second, about N / R seconds avoids throttling. Keep it below
+   * an SQS queue's visibility timeout. @default 0
+   */
+  eventSpreadMs?: number;
   /** Time source for scheduling; for simulations and tests. @default the system clock */
   clock?: Clock;
 }
@@ -64,6 +71,12 @@ export function createConfig<Schema extends StandardSchemaV1>(
     }
     checkPollingOptions(options.refresh);
   }
+  const spread = options.eventSpreadMs;
+  if (spread !== undefined && (!Number.isFinite(spread) || spread < 0)) {
+    throw new ConfigLoadError(
+      `createConfig: eventSpreadMs must be a number of milliseconds >= 0, not ${spread}.`,
+    );
+  }
   const events = options.events;
   if (
     events !== undefined &&
@@ -78,6 +91,7 @@ export function createConfig<Schema extends StandardSchemaV1>(
     sources: [...options.sources],
     refresh: options.refresh ? { ...options.refresh } : undefined,
     events,
+    eventSpreadMs: spread,
     clock: options.clock,
   });
 }

@@ -513,3 +513,68 @@ describe("sensitive lists", () => {
     expect(JSON.stringify((error as ConfigValidationError).issues)).not.toContain("tok-secret-1");
   });
 });
+
+describe("eventSpreadMs", () => {
+  const changeEvent = (name: string) => ({
+    "detail-type": "Parameter Store Change",
+    source: "aws.ssm",
+    detail: { name, operation: "Update" },
+  });
+
+  it("waits a random time up to the spread, then fetches every event that arrived meanwhile once", async () => {
+    const clock = new ManualClock(() => 0.5);
+    const store = memorySource({ "/a": "1", "/b": "1" });
+    let refreshes = 0;
+    const counted = {
+      ...store,
+      applyNotices: (...args: Parameters<NonNullable<typeof store.applyNotices>>) => {
+        refreshes++;
+        return (store.applyNotices as NonNullable<typeof store.applyNotices>)(...args);
+      },
+      subscribe: undefined,
+    };
+    const config = createConfig({
+      schema: z.object({ a: z.string(), b: z.string() }),
+      sources: [counted],
+      eventSpreadMs: 1_000,
+      clock,
+    });
+    await config.load();
+    store.set("/a", "2");
+    store.set("/b", "2");
+
+    const first = config.handleEvent(changeEvent("/a"));
+    const second = config.handleEvent(changeEvent("/b"));
+    await clock.advance(499);
+    expect(refreshes).toBe(0);
+    await clock.advance(1);
+    const [changes] = await Promise.all([first, second]);
+
+    expect(refreshes).toBe(1);
+    expect(changes.map((change) => change.key)).toEqual(["a", "b"]);
+    expect(config.current).toEqual({ a: "2", b: "2" });
+    await config.close();
+  });
+
+  it("rejects a waiting event as closed when the config closes", async () => {
+    const clock = new ManualClock();
+    const config = createConfig({
+      schema: z.object({ a: z.string() }),
+      sources: [memorySource({ "/a": "1" })],
+      eventSpreadMs: 60_000,
+      clock,
+    });
+    await config.load();
+    const pending = config.handleEvent(changeEvent("/a"));
+
+    await config.close();
+
+    await expect(pending).rejects.toMatchObject({ name: "ConfigLoadError" });
+  });
+
+  it("refuses a negative spread", () => {
+    expect(() =>
+      createConfig({ schema: z.object({}), sources: [memorySource()], eventSpreadMs: -1 }),
+    ).toThrow(/eventSpreadMs/);
+  });
+});

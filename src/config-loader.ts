@@ -206,7 +206,7 @@ export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
   redacted(): T {
     const state = this.#state;
     if (!state) return this.current;
-    return redactSnapshot(state.value, state.entries.values(), scrubberFor(state.entries)) as T;
+    return redactSnapshot(state.value, state.entries.values(), appliedScrubber(state.entries)) as T;
   }
 
   /** Per key: the parameter and the SSM `Version` or Secrets Manager `VersionId` behind it. */
@@ -384,7 +384,7 @@ export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
       return await this.#apply(state, next);
     } catch (error) {
       const failure = error instanceof Error ? error : new ConfigLoadError(String(error));
-      scrubberFor(state.entries).scrubError(failure);
+      appliedScrubber(state.entries).scrubError(failure);
       if (!this.#closing) this.#emitSafely("error", failure);
       throw failure;
     }
@@ -501,6 +501,19 @@ function closedError(): ConfigLoadError {
   return new ConfigLoadError(
     "This config was closed; create a new one with createConfig() to read again.",
   );
+}
+
+/** Scrubbers of applied entry sets, built once each: failing refreshes and redactions reuse them. */
+const appliedScrubbers = new WeakMap<ReadonlyMap<string, ParameterEntry>, SecretScrubber>();
+
+/** The scrubber of an applied entry set (which never changes once applied). */
+function appliedScrubber(entries: ReadonlyMap<string, ParameterEntry>): SecretScrubber {
+  let scrubber = appliedScrubbers.get(entries);
+  if (!scrubber) {
+    scrubber = scrubberFor(entries);
+    appliedScrubbers.set(entries, scrubber);
+  }
+  return scrubber;
 }
 
 /** A scrubber that knows every secret of the given entry sets. */

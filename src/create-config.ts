@@ -19,7 +19,8 @@ export interface CreateConfigOptions<Schema extends StandardSchemaV1> {
   /**
    * Waits a random time up to this many milliseconds before fetching what a change event names,
    * so that a fleet receiving the same event spreads its fetches instead of bursting. For N
-   * instances sharing R requests a second, about N / R seconds avoids throttling. Keep it below
+   * instances sharing R requests a second, 1.5 to 2 × N / R seconds avoids throttling (the
+   * fleet simulation in bench/ throttled at N / R and not at 1.6 × N / R). Keep it below
    * an SQS queue's visibility timeout. @default 0
    */
   eventSpreadMs?: number;

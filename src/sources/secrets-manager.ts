@@ -24,7 +24,7 @@ export interface SecretsManagerSourceOptions {
   client?: SecretsManagerClient | AwsClientLike;
   /** Dotted key -> secret name or ARN. */
   secrets: Record<string, string>;
-  /** How many requests may be in flight at once. @default 4 */
+  /** How many requests may be in flight at once. @default 10 */
   maxConcurrency?: number;
 }
 
@@ -71,7 +71,7 @@ export function secretsManagerSource(options: SecretsManagerSourceOptions): Conf
   });
   if (bindings.length === 0)
     throw new ConfigLoadError("secretsManagerSource: secrets is empty; bind at least one.");
-  const limit = pLimit(options.maxConcurrency ?? 4);
+  const limit = pLimit(options.maxConcurrency ?? 10);
   let client = options.client as AwsClientLike | undefined;
   const sdk = () => import("@aws-sdk/client-secrets-manager");
   const getClient = async (): Promise<AwsClientLike> => {

@@ -65,7 +65,7 @@ export interface SsmSourceOptions {
    * instead of re-reading the secret through Parameter Store).
    */
   secretsClient?: SsmClientLike;
-  /** How many requests may be in flight at once. @default 4 */
+  /** How many requests may be in flight at once. @default 10 */
   maxConcurrency?: number;
 }
 
@@ -155,7 +155,7 @@ class SsmSource implements ConfigSource {
         "ssmSource: give a path, parameters, or both; there is nothing to read.",
       );
     }
-    const concurrency = options.maxConcurrency ?? 4;
+    const concurrency = options.maxConcurrency ?? 10;
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       throw new ConfigLoadError("ssmSource: maxConcurrency must be a positive integer.");
     }

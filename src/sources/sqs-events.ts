@@ -18,7 +18,18 @@ export interface SqsEventSourceOptions {
   backoffBaseMs?: number;
   /** Longest wait between attempts while SQS keeps failing. @default 30000 */
   backoffMaxMs?: number;
+  /**
+   * A message whose refresh failed (e.g. throttled) is made visible again after a random wait
+   * up to this bound, doubling per failure of that message, so that a fleet does not retry in
+   * step when the queue's visibility timeout ends. @default 5000
+   */
+  redeliveryBaseMs?: number;
+  /** Longest such wait (SQS allows 12 hours). @default 300000 */
+  redeliveryMaxMs?: number;
 }
+
+/** Failed attempts per message, kept for this many messages at most (oldest forgotten first). */
+const MAX_TRACKED_FAILURES = 1_000;
 
 /** A receive that returns this fast with nothing in it is not waiting; pause so as not to spin. */
 const MIN_EMPTY_RECEIVE_MS = 200;
@@ -35,7 +46,8 @@ interface QueueMessage {
  * `createConfig`. It long-polls, hands each message to the loader, and deletes a message once
  * handled. A message that is not a change event is reported on `error` and left on the queue,
  * so the queue's redrive policy can move it to a dead-letter queue; one whose refresh failed is
- * left too, to be delivered again. `close()` aborts the pending receive.
+ * left too, to be delivered again after a jittered, growing wait (not all instances of a fleet
+ * at once). `close()` aborts the pending receive.
  *
  * @example
  * createConfig({ schema, sources, events: sqsEventSource({ client: new SQSClient({}), queueUrl }) })
@@ -68,6 +80,8 @@ class SqsEventSource implements ConfigEventSource {
   readonly #options: SqsEventSourceOptions;
   readonly #wait: number;
   readonly #abort = new AbortController();
+  /** Failed handling attempts per message id, for the redelivery backoff. */
+  readonly #failures = new Map<string, number>();
   #loop: Promise<void> | undefined;
 
   constructor(options: SqsEventSourceOptions, wait: number) {
@@ -90,9 +104,8 @@ class SqsEventSource implements ConfigEventSource {
   }
 
   async #run(sink: EventSink): Promise<void> {
-    const { ReceiveMessageCommand, DeleteMessageBatchCommand } = await import(
-      "@aws-sdk/client-sqs"
-    );
+    const { ReceiveMessageCommand, DeleteMessageBatchCommand, ChangeMessageVisibilityCommand } =
+      await import("@aws-sdk/client-sqs");
     const { client, queueUrl } = this.#options;
     const signal = this.#abort.signal;
     let failures = 0;
@@ -132,6 +145,10 @@ class SqsEventSource implements ConfigEventSource {
       const handled = await this.#handleAll(messages, sink);
       if (handled.length > 0 && !signal.aborted)
         await this.#delete(handled, sink, DeleteMessageBatchCommand);
+      const failed = messages.filter((message) => !handled.includes(message));
+      if (failed.length > 0 && !signal.aborted) {
+        await this.#delayRedelivery(failed, ChangeMessageVisibilityCommand);
+      }
     }
   }
 
@@ -158,11 +175,50 @@ class SqsEventSource implements ConfigEventSource {
     return messages.filter((_, index) => outcomes[index]);
   }
 
+  /**
+   * Hides messages whose refresh failed for a jittered, growing time instead of the queue's fixed
+   * visibility timeout. Unparseable messages are included: their growing wait keeps them from
+   * spinning until the redrive policy moves them away.
+   */
+  async #delayRedelivery(
+    messages: QueueMessage[],
+    ChangeMessageVisibilityCommand: typeof import("@aws-sdk/client-sqs").ChangeMessageVisibilityCommand,
+  ): Promise<void> {
+    const base = this.#options.redeliveryBaseMs ?? 5_000;
+    const max = this.#options.redeliveryMaxMs ?? 300_000;
+    await Promise.all(
+      messages.map(async (message) => {
+        if (!message.ReceiptHandle) return;
+        const id = message.MessageId ?? message.ReceiptHandle;
+        const attempt = (this.#failures.get(id) ?? 0) + 1;
+        this.#failures.delete(id);
+        this.#failures.set(id, attempt);
+        if (this.#failures.size > MAX_TRACKED_FAILURES) {
+          this.#failures.delete(this.#failures.keys().next().value as string);
+        }
+        const seconds = Math.max(1, Math.ceil(fullJitterBackoff(attempt, base, max) / 1000));
+        try {
+          await this.#options.client.send(
+            new ChangeMessageVisibilityCommand({
+              QueueUrl: this.#options.queueUrl,
+              ReceiptHandle: message.ReceiptHandle,
+              VisibilityTimeout: Math.min(seconds, 43_200),
+            }),
+            { abortSignal: this.#abort.signal },
+          );
+        } catch {
+          // The queue's own visibility timeout still brings the message back.
+        }
+      }),
+    );
+  }
+
   async #delete(
     messages: QueueMessage[],
     sink: EventSink,
     DeleteMessageBatchCommand: typeof import("@aws-sdk/client-sqs").DeleteMessageBatchCommand,
   ): Promise<void> {
+    for (const message of messages) this.#failures.delete(message.MessageId ?? "");
     const entries = messages
       .filter((message) => message.ReceiptHandle)
       .map((message, index) => ({

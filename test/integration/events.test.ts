@@ -26,7 +26,7 @@ import {
   secretApiCallEvent,
   waitFor,
 } from "../support/events.js";
-import { closeAfterEach } from "../support/loaders.js";
+import { breakableClient, closeAfterEach } from "../support/loaders.js";
 
 const track = closeAfterEach();
 
@@ -346,3 +346,46 @@ async function queueDepth(
     Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
   );
 }
+
+describeMoto("sqsEventSource redelivery", () => {
+  const clients = awsClients();
+
+  it("brings a message whose refresh failed back after a short jittered wait, not the queue's 30 s", async () => {
+    const root = uniquePath("redeliver");
+    await putParameter(clients.ssm, `${root}/flag`, "off");
+    const { queueUrl } = await eventQueue(clients);
+    const flaky = breakableClient(clients.ssm, () =>
+      Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" }),
+    );
+    const config = track(
+      createConfig({
+        schema: z.object({ flag: z.string() }),
+        sources: [ssmSource({ client: flaky, path: root })],
+        events: sqsEventSource({
+          client: clients.sqs,
+          queueUrl,
+          waitTimeSeconds: 1,
+          redeliveryBaseMs: 1_000,
+          redeliveryMaxMs: 2_000,
+        }),
+      }),
+    );
+    await config.load();
+    const errors: Error[] = [];
+    config.on("error", (error) => errors.push(error));
+    flaky.broken = true;
+    await putParameter(clients.ssm, `${root}/flag`, "on");
+    await clients.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: queueUrl,
+        MessageBody: JSON.stringify(parameterChangeEvent(`${root}/flag`)),
+      }),
+    );
+    await waitFor(() => errors.length > 0, 10_000);
+    flaky.broken = false;
+
+    await waitFor(() => config.current.flag === "on", 10_000);
+
+    await waitFor(async () => (await queueDepth(clients, queueUrl)) === 0, 10_000);
+  });
+});

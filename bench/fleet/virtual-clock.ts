@@ -1,22 +1,13 @@
 import type { Clock, TimerHandle } from "../../src/index.js";
+import { seededRandom } from "../../test/support/random.js";
+
+export { seededRandom };
 
 interface VirtualTimer {
   readonly at: number;
   readonly seq: number;
   readonly callback: () => void;
   cancelled: boolean;
-}
-
-/** mulberry32: a small seeded PRNG, so that every simulation run is reproducible. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /**

@@ -13,10 +13,11 @@ import {
 } from "../../src/index.js";
 import { awsClients, describeMoto, putParameter, uniquePath } from "../support/aws.js";
 import { parameterChangeEvent, secretApiCallEvent } from "../support/events.js";
-import { failOnUnhandledRejections, loaderTracker } from "./harness.js";
+import { closeAfterEach } from "../support/loaders.js";
+import { failOnUnhandledRejections } from "./harness.js";
 
 failOnUnhandledRejections();
-const track = loaderTracker();
+const track = closeAfterEach();
 
 /** A memory source that counts how often the loader asks it for anything after the first load. */
 function countingMemory(initial: Record<string, string | string[]>) {

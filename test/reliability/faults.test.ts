@@ -21,11 +21,11 @@ import {
   type FaultProxyOptions,
   startFaultProxy,
 } from "../support/fault-proxy.js";
+import { closeAfterEach } from "../support/loaders.js";
 import { freePort, type MotoServer, startMoto } from "../support/moto-server.js";
 import {
   boundedClient,
   failOnUnhandledRejections,
-  loaderTracker,
   mean,
   reportFigure,
   seededClock,
@@ -33,7 +33,7 @@ import {
 } from "./harness.js";
 
 failOnUnhandledRejections();
-const track = loaderTracker();
+const track = closeAfterEach();
 
 const proxies: FaultProxy[] = [];
 const servers: MotoServer[] = [];

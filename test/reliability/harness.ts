@@ -1,7 +1,7 @@
-import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { systemClock } from "../../src/changes/clock.js";
-import type { Clock, ConfigLoader } from "../../src/index.js";
-import { seededRandom } from "../support/fault-proxy.js";
+import type { Clock } from "../../src/index.js";
+import { seededRandom } from "../support/random.js";
 
 /**
  * Fails the file when any promise rejection goes unhandled while its tests run. vitest already
@@ -22,18 +22,6 @@ export function failOnUnhandledRejections(): void {
     process.off("unhandledRejection", collect);
     expect(seen.map((reason) => String(reason))).toEqual([]);
   });
-}
-
-/** Loaders created by a test, closed after it whatever its outcome. */
-export function loaderTracker(): <T>(config: ConfigLoader<T>) => ConfigLoader<T> {
-  const open: ConfigLoader<unknown>[] = [];
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((config) => config.close()));
-  });
-  return <T>(config: ConfigLoader<T>) => {
-    open.push(config as ConfigLoader<unknown>);
-    return config;
-  };
 }
 
 /**

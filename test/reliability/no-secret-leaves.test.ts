@@ -22,10 +22,11 @@ import {
   uniquePath,
 } from "../support/aws.js";
 import { type FaultProxy, startFaultProxy } from "../support/fault-proxy.js";
-import { failOnUnhandledRejections, loaderTracker, reportFigure } from "./harness.js";
+import { closeAfterEach } from "../support/loaders.js";
+import { failOnUnhandledRejections, reportFigure } from "./harness.js";
 
 failOnUnhandledRejections();
-const track = loaderTracker();
+const track = closeAfterEach();
 
 /** The built CLI; `SSM_CONFIG_CLI` may point at another build of it. */
 const CLI = resolve(process.env.SSM_CONFIG_CLI ?? "dist/cli/main.js");

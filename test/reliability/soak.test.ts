@@ -16,11 +16,12 @@ import {
 } from "../../src/index.js";
 import { awsClients, countCalls, describeMoto, putParameter, uniquePath } from "../support/aws.js";
 import { parameterChangeEvent } from "../support/events.js";
-import { seededRandom } from "../support/fault-proxy.js";
-import { failOnUnhandledRejections, loaderTracker, reportFigure } from "./harness.js";
+import { closeAfterEach } from "../support/loaders.js";
+import { seededRandom } from "../support/random.js";
+import { failOnUnhandledRejections, reportFigure } from "./harness.js";
 
 failOnUnhandledRejections();
-const track = loaderTracker();
+const track = closeAfterEach();
 
 /** A real `gc()`, so that heap figures measure what is retained, not what awaits collection. */
 function garbageCollector(): () => void {

@@ -10,16 +10,11 @@ import {
 } from "../support/aws.js";
 import { waitFor } from "../support/events.js";
 import { type FaultProxy, startFaultProxy, THROTTLING_BODY } from "../support/fault-proxy.js";
-import {
-  failOnUnhandledRejections,
-  loaderTracker,
-  reportFigure,
-  seededClock,
-  sleep,
-} from "./harness.js";
+import { closeAfterEach } from "../support/loaders.js";
+import { failOnUnhandledRejections, reportFigure, seededClock, sleep } from "./harness.js";
 
 failOnUnhandledRejections();
-const track = loaderTracker();
+const track = closeAfterEach();
 
 const proxies: FaultProxy[] = [];
 afterEach(async () => {

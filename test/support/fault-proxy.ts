@@ -7,6 +7,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { Socket } from "node:net";
+import { seededRandom } from "./random.js";
 
 /** What the proxy does to each request; every fraction is drawn from one seeded number. */
 export interface FaultSettings {
@@ -61,18 +62,6 @@ export const THROTTLING_BODY = JSON.stringify({
   __type: "ThrottlingException",
   message: "Rate exceeded",
 });
-
-/** A small, fast, seeded PRNG (mulberry32): numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function emptyStats(): FaultStats {
   return {

@@ -238,6 +238,18 @@ class SsmSource implements ConfigSource {
       }
     }
     if (requests.size === 0 && removals.size === 0) return previous;
+    for (const request of requests.values()) {
+      // A new name whose key another held name already has (`max_conn` beside `max-conn`):
+      // refuse, as a load would, until the other name is gone.
+      const held = previous.entries.get(request.key);
+      if (
+        request.origin === "path" &&
+        held?.origin === "path" &&
+        held.parameter !== request.name.raw
+      ) {
+        throw keyCollision(held.parameter, request.name.raw, request.key);
+      }
+    }
     const fetched = await this.#fetch([...requests.values()], context);
     const touched = new Set([...requests.keys(), ...removals.keys()]);
     const kept = [...previous.entries.values()].filter((entry) => !touched.has(entry.key));

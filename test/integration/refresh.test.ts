@@ -17,6 +17,7 @@ import {
   totalCalls,
   uniquePath,
 } from "../support/aws.js";
+import { parameterChangeEvent } from "../support/events.js";
 import { breakableClient, closeAfterEach } from "../support/loaders.js";
 
 const track = closeAfterEach();
@@ -371,6 +372,27 @@ describeMoto("revisions that a version alone would hide", () => {
     expect(error).toMatchObject({ name: "ConfigLoadError" });
     expect((error as Error).message).toContain(`${root}/max-conn`);
     expect((error as Error).message).toContain(`${root}/max_conn`);
+    expect(config.current).toBe(good);
+  });
+
+  it("rejects an event for a name whose key another held name has, keeping the snapshot", async () => {
+    const root = uniquePath("collide-event");
+    await putParameter(ssm, `${root}/max-conn`, "1");
+    const config = track(
+      createConfig({
+        schema: z.record(z.string(), z.string()),
+        sources: [ssmSource({ client: ssm, path: root, keyCase: "camel" })],
+      }),
+    );
+    const good = await config.load();
+    await putParameter(ssm, `${root}/max_conn`, "2");
+
+    const error = await config
+      .handleEvent(parameterChangeEvent(`${root}/max_conn`, "Create"))
+      .catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ name: "ConfigLoadError" });
+    expect((error as Error).message).toContain(`${root}/max-conn`);
     expect(config.current).toBe(good);
   });
 });

@@ -16,7 +16,8 @@ import { SensitiveString } from "../sensitive.js";
 import { awsErrorName, toLoadError } from "./aws-errors.js";
 import { chunk } from "./batches.js";
 import { type AwsClientLike, DEFAULT_REQUEST_HANDLER } from "./client-defaults.js";
-import { currentVersionId, readKeyAnyCase, sameSecret, toDate } from "./secret-ids.js";
+import { sameSecret, toDate } from "./secret-ids.js";
+import { describeSecretVersion } from "./secret-versions.js";
 
 /** Options of {@link secretsManagerSource}. */
 export interface SecretsManagerSourceOptions {
@@ -146,7 +147,6 @@ export function secretsManagerSource(options: SecretsManagerSourceOptions): Conf
   /** `DescribeSecret` per binding: current `VersionId` and next rotation; no secret value. */
   const describe = async (wanted: readonly SecretBinding[], context: SourceContext) => {
     const aws = await getClient();
-    const { DescribeSecretCommand } = await sdk();
     const result = new Map<
       string,
       { versionId: string; nextRotation?: Date | undefined } | undefined
@@ -154,25 +154,12 @@ export function secretsManagerSource(options: SecretsManagerSourceOptions): Conf
     await Promise.all(
       wanted.map((binding) =>
         limit(async () => {
-          try {
-            const described = (await aws.send(
-              new DescribeSecretCommand({ SecretId: binding.secretId }),
-              {
-                abortSignal: context.signal,
-              },
-            )) as Record<string, unknown>;
-            const versionId = currentVersionId(readKeyAnyCase(described, "VersionIdsToStages"));
-            result.set(
-              binding.key,
-              versionId
-                ? { versionId, nextRotation: toDate(described.NextRotationDate) }
-                : undefined,
-            );
-          } catch (error) {
-            if (awsErrorName(error) === "ResourceNotFoundException")
-              result.set(binding.key, undefined);
-            else throw toLoadError(error, binding.secretId, "Secrets Manager");
-          }
+          const state = await describeSecretVersion(aws, binding.secretId, context.signal);
+          const versionId = state?.versionId;
+          result.set(
+            binding.key,
+            versionId ? { versionId, nextRotation: state?.nextRotation } : undefined,
+          );
         }),
       ),
     );

@@ -35,13 +35,8 @@ import { SensitiveString } from "../sensitive.js";
 import { awsErrorName, parameterFromMessage, toLoadError } from "./aws-errors.js";
 import { chunk } from "./batches.js";
 import { type AwsClientLike, DEFAULT_REQUEST_HANDLER } from "./client-defaults.js";
-import {
-  currentVersionId,
-  parseSourceResult,
-  readKeyAnyCase,
-  sameSecret,
-  toDate,
-} from "./secret-ids.js";
+import { parseSourceResult, readKeyAnyCase, sameSecret, toDate } from "./secret-ids.js";
+import { describeSecretVersion } from "./secret-versions.js";
 
 /** The client surface `ssmSource` needs; any `SSMClient` satisfies it. */
 export type SsmClientLike = AwsClientLike;
@@ -202,13 +197,12 @@ class SsmSource implements ConfigSource {
         : { ...previous, dueAt: dueAt.length ? dueAt : undefined };
     }
     const fetched = await this.#fetch(toFetch, context);
-    const refetched = new Set(toFetch.map((request) => request.key));
-    const kept = held.filter(
-      (entry) =>
-        !refetched.has(entry.key) &&
-        !pathCheck.removed.has(entry.key) &&
-        !bindingCheck.nowMissing.some((request) => request.key === entry.key),
-    );
+    const dropped = new Set([
+      ...toFetch.map((request) => request.key),
+      ...pathCheck.removed,
+      ...bindingCheck.nowMissing.map((request) => request.key),
+    ]);
+    const kept = held.filter((entry) => !dropped.has(entry.key));
     return this.#merge(kept, fetched, bindingCheck.nowMissing, previous, [
       ...dueAt,
       ...fetched.dueAt,
@@ -376,11 +370,7 @@ class SsmSource implements ConfigSource {
     const results = await Promise.all(
       batchByName(requests).map((batch) => this.#limit(() => this.#fetchBatch(batch, context))),
     );
-    return {
-      found: results.flatMap((result) => result.found),
-      missing: results.flatMap((result) => result.missing),
-      dueAt: results.flatMap((result) => result.dueAt),
-    };
+    return combine(results);
   }
 
   async #fetchBatch(batch: readonly FetchRequest[], context: SourceContext): Promise<FetchResult> {
@@ -448,11 +438,7 @@ class SsmSource implements ConfigSource {
         }
       }),
     );
-    return {
-      found: results.flatMap((r) => r.found),
-      missing: results.flatMap((r) => r.missing),
-      dueAt: results.flatMap((r) => r.dueAt),
-    };
+    return combine(results);
   }
 
   /**
@@ -642,28 +628,22 @@ class SsmSource implements ConfigSource {
       for (const binding of bindings) result.set(binding.key, "unknown");
       return result;
     }
-    const { DescribeSecretCommand } = await import("@aws-sdk/client-secrets-manager");
     await Promise.all(
       bindings.map((binding) =>
         this.#limit(async () => {
-          const secretId = binding.name.secretId as string;
-          try {
-            const described = (await client.send(
-              new DescribeSecretCommand({ SecretId: secretId }),
-              {
-                abortSignal: context.signal,
-              },
-            )) as Record<string, unknown>;
-            const version = currentVersionId(readKeyAnyCase(described, "VersionIdsToStages"));
-            result.set(
-              binding.key,
-              version ? { version, dueAt: toDate(described.NextRotationDate) } : "unknown",
-            );
-          } catch (error) {
-            if (awsErrorName(error) === "ResourceNotFoundException")
-              result.set(binding.key, undefined);
-            else throw toLoadError(error, binding.name.raw, "Secrets Manager");
-          }
+          const state = await describeSecretVersion(
+            client,
+            binding.name.secretId as string,
+            context.signal,
+          );
+          // No AWSCURRENT version to compare with: re-read the reference to be sure.
+          if (state && !state.versionId) result.set(binding.key, "unknown");
+          else if (state)
+            result.set(binding.key, {
+              version: state.versionId as string,
+              dueAt: state.nextRotation,
+            });
+          else result.set(binding.key, undefined);
         }),
       ),
     );
@@ -707,6 +687,15 @@ class SsmSource implements ConfigSource {
       throw toLoadError(error, parameterFromMessage(error) ?? parameter);
     }
   }
+}
+
+/** The results of several batches as one. */
+function combine(results: readonly FetchResult[]): FetchResult {
+  return {
+    found: results.flatMap((result) => result.found),
+    missing: results.flatMap((result) => result.missing),
+    dueAt: results.flatMap((result) => result.dueAt),
+  };
 }
 
 function isRemoval(notice: ChangeNotice): boolean {

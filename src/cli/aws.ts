@@ -1,6 +1,6 @@
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { isConfigLoadError } from "../errors/config-load-error.js";
-import { awsErrorName } from "../sources/aws-errors.js";
+import { awsErrorName } from "../sources/aws/aws-errors.js";
 import { type GlobalOptions, UsageError } from "./args.js";
 
 /** The region used when neither `--region`, the environment nor the profile names one. */

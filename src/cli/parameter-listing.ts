@@ -8,7 +8,7 @@ import {
 } from "@aws-sdk/client-ssm";
 import { SECRET_REFERENCE_PREFIX } from "../mapping/parameter-names.js";
 import { REDACTED, SensitiveString } from "../sensitive.js";
-import { parseSourceResult } from "../sources/secret-ids.js";
+import { parseSourceResult } from "../sources/aws/secret-ids.js";
 import { callAws } from "./aws.js";
 import type { ProgressReporter } from "./progress.js";
 

@@ -1,3 +1,5 @@
+import { ConfigError } from "./config-error.js";
+
 /** One problem found by the schema, tied back to the configuration key and its parameter. */
 export interface ConfigIssue {
   /** The dotted configuration key, e.g. `db.port`. */
@@ -18,7 +20,7 @@ export interface ConfigIssue {
  *   if (error instanceof ConfigValidationError) for (const i of error.issues) log(i.key, i.message);
  * });
  */
-export class ConfigValidationError extends Error {
+export class ConfigValidationError extends ConfigError {
   override readonly name = "ConfigValidationError" as const;
   /** Every failing key, in the schema's order. */
   readonly issues: readonly ConfigIssue[];
@@ -38,4 +40,9 @@ function formatIssues(issues: readonly ConfigIssue[]): string {
   return [`Configuration does not match the schema (${count}); fix these values:`, ...lines].join(
     "\n",
   );
+}
+
+/** True for a `ConfigValidationError`, also across realms or duplicated package copies. */
+export function isConfigValidationError(error: unknown): error is ConfigValidationError {
+  return error instanceof Error && error.name === "ConfigValidationError";
 }

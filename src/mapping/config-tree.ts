@@ -1,6 +1,6 @@
-import type { MissingParameter, ParameterEntry } from "../entries.js";
 import { ConfigLoadError } from "../errors/config-load-error.js";
 import { SensitiveString } from "../sensitive.js";
+import type { MissingParameter, ParameterEntry } from "../sources/contract.js";
 
 /** A nested plain object built from entries; what the schema validates. */
 export type ConfigTree = Record<string, unknown>;

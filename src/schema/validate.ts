@@ -1,6 +1,6 @@
-import type { MissingParameter, ParameterEntry } from "../entries.js";
 import { type ConfigIssue, ConfigValidationError } from "../errors/config-validation-error.js";
 import type { SecretScrubber } from "../sensitive.js";
+import type { MissingParameter, ParameterEntry } from "../sources/contract.js";
 import type { StandardSchemaV1 } from "./standard-schema.js";
 
 /** What validation needs to tie an issue back to its key and parameter. */

@@ -2,15 +2,15 @@ import { createHash } from "node:crypto";
 import { type FSWatcher, watch as watchFs } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
+import { ConfigLoadError } from "../errors/config-load-error.js";
+import { keyOf } from "../mapping/parameter-names.js";
 import {
   type ConfigSource,
   makeSnapshot,
   type ParameterEntry,
   type SourceSnapshot,
   sameSnapshot,
-} from "../entries.js";
-import { ConfigLoadError } from "../errors/config-load-error.js";
-import { keyOf } from "../mapping/parameter-names.js";
+} from "./contract.js";
 
 /** Options of {@link fileSource}. */
 export interface FileSourceOptions {

@@ -1,13 +1,13 @@
+import { ConfigLoadError } from "../errors/config-load-error.js";
+import { keyOf, segmentsForName, withLeadingSlash } from "../mapping/parameter-names.js";
+import { SensitiveString } from "../sensitive.js";
 import {
   type ChangeNotice,
   type ConfigSource,
   makeSnapshot,
   type ParameterEntry,
   type SourceSnapshot,
-} from "../entries.js";
-import { ConfigLoadError } from "../errors/config-load-error.js";
-import { keyOf, segmentsForName, withLeadingSlash } from "../mapping/parameter-names.js";
-import { SensitiveString } from "../sensitive.js";
+} from "./contract.js";
 
 /** A value in a {@link MemorySource}: a string, or a list like a `StringList`. */
 export type MemoryValue = string | readonly string[];
@@ -121,7 +121,7 @@ export function memorySource(
     },
     concerns(notice: ChangeNotice) {
       return (
-        notice.kind !== "secret" &&
+        notice.kind !== "secret-changed" &&
         (values.has(withLeadingSlash(notice.name)) || history.has(withLeadingSlash(notice.name)))
       );
     },

@@ -1,5 +1,13 @@
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import pLimit from "p-limit";
+import { ConfigLoadError } from "../errors/config-load-error.js";
+import { parseBindingKey } from "../mapping/parameter-names.js";
+import { SensitiveString } from "../sensitive.js";
+import { awsErrorName, toLoadError } from "./aws/aws-errors.js";
+import { chunk } from "./aws/batches.js";
+import { type AwsClientLike, DEFAULT_REQUEST_HANDLER } from "./aws/client-defaults.js";
+import { sameSecret, toDate } from "./aws/secret-ids.js";
+import { describeSecretVersion } from "./aws/secret-versions.js";
 import {
   type ChangeNotice,
   type ConfigSource,
@@ -9,15 +17,7 @@ import {
   type SourceContext,
   type SourceSnapshot,
   sameDueDates,
-} from "../entries.js";
-import { ConfigLoadError } from "../errors/config-load-error.js";
-import { parseBindingKey } from "../mapping/parameter-names.js";
-import { SensitiveString } from "../sensitive.js";
-import { awsErrorName, toLoadError } from "./aws-errors.js";
-import { chunk } from "./batches.js";
-import { type AwsClientLike, DEFAULT_REQUEST_HANDLER } from "./client-defaults.js";
-import { sameSecret, toDate } from "./secret-ids.js";
-import { describeSecretVersion } from "./secret-versions.js";
+} from "./contract.js";
 
 /** Options of {@link secretsManagerSource}. */
 export interface SecretsManagerSourceOptions {
@@ -233,7 +233,7 @@ export function secretsManagerSource(options: SecretsManagerSourceOptions): Conf
     },
     concerns(notice: ChangeNotice) {
       return (
-        notice.kind === "secret" &&
+        notice.kind === "secret-changed" &&
         bindings.some((b) => notice.ids.some((id) => sameSecret(id, b.secretId)))
       );
     },
@@ -241,7 +241,8 @@ export function secretsManagerSource(options: SecretsManagerSourceOptions): Conf
       const wanted = bindings.filter((binding) =>
         notices.some(
           (notice) =>
-            notice.kind === "secret" && notice.ids.some((id) => sameSecret(id, binding.secretId)),
+            notice.kind === "secret-changed" &&
+            notice.ids.some((id) => sameSecret(id, binding.secretId)),
         ),
       );
       return wanted.length === 0 ? previous : reread(previous, wanted, context);

@@ -8,17 +8,6 @@ import {
   SSMClient,
 } from "@aws-sdk/client-ssm";
 import pLimit from "p-limit";
-import {
-  type ChangeNotice,
-  type ConfigSource,
-  type MissingParameter,
-  makeSnapshot,
-  type ParameterEntry,
-  type SourceContext,
-  type SourceSnapshot,
-  sameDueDates,
-  sameRevision,
-} from "../entries.js";
 import { ConfigLoadError } from "../errors/config-load-error.js";
 import { addUniqueEntry, keyCollision } from "../mapping/config-tree.js";
 import {
@@ -32,11 +21,22 @@ import {
   withLeadingSlash,
 } from "../mapping/parameter-names.js";
 import { SensitiveString } from "../sensitive.js";
-import { awsErrorName, parameterFromMessage, toLoadError } from "./aws-errors.js";
-import { chunk } from "./batches.js";
-import { type AwsClientLike, DEFAULT_REQUEST_HANDLER } from "./client-defaults.js";
-import { parseSourceResult, readKeyAnyCase, sameSecret, toDate } from "./secret-ids.js";
-import { describeSecretVersion } from "./secret-versions.js";
+import { awsErrorName, parameterFromMessage, toLoadError } from "./aws/aws-errors.js";
+import { chunk } from "./aws/batches.js";
+import { type AwsClientLike, DEFAULT_REQUEST_HANDLER } from "./aws/client-defaults.js";
+import { parseSourceResult, readKeyAnyCase, sameSecret, toDate } from "./aws/secret-ids.js";
+import { describeSecretVersion } from "./aws/secret-versions.js";
+import {
+  type ChangeNotice,
+  type ConfigSource,
+  type MissingParameter,
+  makeSnapshot,
+  type ParameterEntry,
+  type SourceContext,
+  type SourceSnapshot,
+  sameDueDates,
+  sameRevision,
+} from "./contract.js";
 
 /** The client surface `ssmSource` needs; any `SSMClient` satisfies it. */
 export type SsmClientLike = AwsClientLike;
@@ -210,7 +210,7 @@ class SsmSource implements ConfigSource {
   }
 
   concerns(notice: ChangeNotice): boolean {
-    if (notice.kind === "secret") return this.#requestsFor(notice).length > 0;
+    if (notice.kind === "secret-changed") return this.#requestsFor(notice).length > 0;
     return this.#targetsOf(notice.name).length > 0;
   }
 
@@ -258,7 +258,7 @@ class SsmSource implements ConfigSource {
 
   /** What a notice asks to re-read: bindings on that name or secret, or the name under the path. */
   #requestsFor(notice: ChangeNotice): FetchRequest[] {
-    if (notice.kind === "secret") {
+    if (notice.kind === "secret-changed") {
       return this.#bindings
         .filter((binding) => {
           const secretId = binding.name.secretId;
@@ -266,14 +266,13 @@ class SsmSource implements ConfigSource {
         })
         .map((binding) => ({ ...binding, origin: "binding" }));
     }
-    if (isRemoval(notice)) return [];
-    if (notice.kind === "policy") return [];
+    if (notice.kind !== "parameter-changed") return [];
     return this.#targetsOf(notice.name);
   }
 
   /** What a notice removes without a call: a deleted or expired parameter. */
   #removalsFor(notice: ChangeNotice): FetchRequest[] {
-    return notice.kind !== "secret" && isRemoval(notice) ? this.#targetsOf(notice.name) : [];
+    return notice.kind === "parameter-removed" ? this.#targetsOf(notice.name) : [];
   }
 
   #targetsOf(eventName: string): FetchRequest[] {
@@ -696,12 +695,6 @@ function combine(results: readonly FetchResult[]): FetchResult {
     missing: results.flatMap((result) => result.missing),
     dueAt: results.flatMap((result) => result.dueAt),
   };
-}
-
-function isRemoval(notice: ChangeNotice): boolean {
-  if (notice.kind === "parameter") return notice.operation === "Delete";
-  if (notice.kind === "policy") return notice.policyType === "Expiration";
-  return false;
 }
 
 function toMissing(request: FetchRequest): MissingParameter {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect } from "vitest";
-import { systemClock } from "../../src/changes/clock.js";
+import { systemClock } from "../../src/scheduling/clock.js";
 import type { Clock } from "../../src/index.js";
 import { seededRandom } from "../support/random.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { EventFormatError, parseChangeEvent } from "../../src/changes/aws-events.js";
-import { parseSourceResult, sameSecret, secretIdForms } from "../../src/sources/secret-ids.js";
+import { EventFormatError, parseChangeEvent } from "../../src/events/aws-events.js";
+import { parseSourceResult, sameSecret, secretIdForms } from "../../src/sources/aws/secret-ids.js";
 
 const ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/stripe-AbC123";
 
@@ -56,23 +56,37 @@ function thrown(act: () => unknown): unknown {
 }
 
 describe('parseChangeEvent: "Parameter Store Change"', () => {
-  it.each(["Create", "Update", "Delete", "LabelParameterVersion"])(
-    "names the parameter for operation %s",
+  const TIME = Date.parse("2024-05-01T12:00:00Z");
+
+  it.each(["Create", "Update", "LabelParameterVersion"])(
+    "reads operation %s as a changed parameter, with the event's time",
     (operation) => {
       // Act
       const notices = parseChangeEvent(parameterChange("/app/prod/db/host", operation));
 
       // Assess
-      expect(notices).toEqual([{ kind: "parameter", name: "/app/prod/db/host", operation }]);
+      expect(notices).toEqual([
+        { kind: "parameter-changed", name: "/app/prod/db/host", time: TIME },
+      ]);
     },
   );
 
-  it("keeps a root name reported without leading slash as it came", () => {
+  it("reads operation Delete as a removed parameter", () => {
+    // Act
+    const notices = parseChangeEvent(parameterChange("/app/prod/db/host", "Delete"));
+
+    // Assess
+    expect(notices).toEqual([
+      { kind: "parameter-removed", name: "/app/prod/db/host", cause: "deleted", time: TIME },
+    ]);
+  });
+
+  it("gives a root name reported without leading slash its slash", () => {
     // Act
     const notices = parseChangeEvent(parameterChange("db-host"));
 
     // Assess
-    expect(notices).toEqual([{ kind: "parameter", name: "db-host", operation: "Update" }]);
+    expect(notices).toEqual([{ kind: "parameter-changed", name: "/db-host", time: TIME }]);
   });
 
   it("rejects an event without detail.name", () => {
@@ -89,14 +103,24 @@ describe('parseChangeEvent: "Parameter Store Change"', () => {
 });
 
 describe('parseChangeEvent: "Parameter Store Policy Action"', () => {
-  it.each(["Expiration", "ExpirationNotification", "NoChangeNotification"])(
-    "names the parameter and policy type %s",
+  it("reads an Expiration as a removed parameter", () => {
+    // Act
+    const notices = parseChangeEvent(policyAction("/app/prod/token", "Expiration"));
+
+    // Assess
+    expect(notices).toEqual([
+      { kind: "parameter-removed", name: "/app/prod/token", cause: "expired", time: undefined },
+    ]);
+  });
+
+  it.each(["ExpirationNotification", "NoChangeNotification"])(
+    "reads %s as a policy notice that changes nothing",
     (policyType) => {
       // Act
       const notices = parseChangeEvent(policyAction("/app/prod/token", policyType));
 
       // Assess
-      expect(notices).toEqual([{ kind: "policy", name: "/app/prod/token", policyType }]);
+      expect(notices).toEqual([{ kind: "policy-notice", name: "/app/prod/token", policyType }]);
     },
   );
 
@@ -125,7 +149,7 @@ describe("parseChangeEvent: Secrets Manager", () => {
     const notices = parseChangeEvent(event);
 
     // Assess
-    expect(notices).toEqual([{ kind: "secret", ids: ["prod/stripe"] }]);
+    expect(notices).toEqual([{ kind: "secret-changed", ids: ["prod/stripe"] }]);
   });
 
   it.each(["PutSecretValue", "UpdateSecret", "RotateSecret", "UpdateSecretVersionStage"])(
@@ -135,7 +159,7 @@ describe("parseChangeEvent: Secrets Manager", () => {
       const notices = parseChangeEvent(cloudTrailCall(eventName));
 
       // Assess
-      expect(notices).toEqual([{ kind: "secret", ids: ["prod/stripe", ARN] }]);
+      expect(notices).toEqual([{ kind: "secret-changed", ids: ["prod/stripe", ARN] }]);
     },
   );
 
@@ -147,7 +171,7 @@ describe("parseChangeEvent: Secrets Manager", () => {
     const notices = parseChangeEvent(event);
 
     // Assess
-    expect(notices).toEqual([{ kind: "secret", ids: ["prod/stripe", ARN, "arn:other"] }]);
+    expect(notices).toEqual([{ kind: "secret-changed", ids: ["prod/stripe", ARN, "arn:other"] }]);
   });
 
   it("ignores CloudTrail calls that do not change a secret", () => {
@@ -170,7 +194,7 @@ describe("parseChangeEvent: Secrets Manager", () => {
     const notices = parseChangeEvent(event);
 
     // Assess
-    expect(notices).toEqual([{ kind: "secret", ids: [ARN] }]);
+    expect(notices).toEqual([{ kind: "secret-changed", ids: [ARN] }]);
   });
 
   it("rejects a secret event that names no secret", () => {
@@ -191,7 +215,11 @@ describe("parseChangeEvent: Secrets Manager", () => {
 
 describe("parseChangeEvent: envelopes", () => {
   const event = parameterChange("/app/db/host");
-  const notice = { kind: "parameter", name: "/app/db/host", operation: "Update" };
+  const notice = {
+    kind: "parameter-changed",
+    name: "/app/db/host",
+    time: Date.parse("2024-05-01T12:00:00Z"),
+  };
 
   it("reads every event of an array", () => {
     // Act

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigLoadError, isConfigLoadError } from "../../src/errors/config-load-error.js";
 import { ConfigValidationError } from "../../src/errors/config-validation-error.js";
-import { parameterFromMessage, toLoadError } from "../../src/sources/aws-errors.js";
+import { parameterFromMessage, toLoadError } from "../../src/sources/aws/aws-errors.js";
 
 /** An error shaped like the AWS SDK v3's service exceptions. */
 function awsError(name: string, message: string): Error {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { nextPollDelay, Poller, type PollingOptions } from "../../src/changes/poller.js";
+import { nextPollDelay, Poller, type PollingOptions } from "../../src/scheduling/poller.js";
 import { ManualClock, settle } from "./support/manual-clock.js";
 
 /** A tick that always succeeds and counts its calls. */

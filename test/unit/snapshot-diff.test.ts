@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { diffEntries } from "../../src/changes/snapshot-diff.js";
-import type { ParameterEntry } from "../../src/entries.js";
+import { diffEntries } from "../../src/loader/snapshot-diff.js";
+import type { ParameterEntry } from "../../src/sources/contract.js";
 import { SensitiveString } from "../../src/sensitive.js";
 
 function entry(

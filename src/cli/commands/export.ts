@@ -1,4 +1,4 @@
-import { createConfig } from "../../create-config.js";
+import { createConfig } from "../../loader/create-config.js";
 import { ssmSource } from "../../sources/ssm.js";
 import { anyConfig } from "../any-schema.js";
 import { choiceOption, expectPositionals, UsageError } from "../args.js";

@@ -1,7 +1,7 @@
-import { createConfig } from "../../create-config.js";
-import type { ConfigSource } from "../../entries.js";
 import { isConfigLoadError } from "../../errors/config-load-error.js";
 import { type ConfigIssue, ConfigValidationError } from "../../errors/config-validation-error.js";
+import { createConfig } from "../../loader/create-config.js";
+import type { ConfigSource } from "../../sources/contract.js";
 import { ssmSource } from "../../sources/ssm.js";
 import { choiceOption, expectPositionals, flag, stringOption, UsageError } from "../args.js";
 import { type Command, ExitCode, writeJson, writeLines } from "../command.js";

@@ -1,5 +1,5 @@
-import type { Change } from "../../changes/snapshot-diff.js";
-import { createConfig } from "../../create-config.js";
+import { createConfig } from "../../loader/create-config.js";
+import type { Change } from "../../loader/snapshot-diff.js";
 import { ssmSource } from "../../sources/ssm.js";
 import { anyConfig } from "../any-schema.js";
 import { expectPositionals, flag, stringOption, UsageError } from "../args.js";

@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from "../../../src/changes/clock.js";
+import type { Clock, TimerHandle } from "../../../src/scheduling/clock.js";
 
 /** Lets every pending promise callback run (several rounds of microtasks). */
 export async function settle(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { ChangeNotice } from "../entries.js";
+import type { ChangeNotice } from "../sources/contract.js";
 
 /**
  * An event handed to `handleEvent` (or read from SQS) is not one of the shapes it accepts.
@@ -85,32 +85,42 @@ function parseEventBridge(event: Record<string, unknown>): ChangeNotice[] {
   const detail = event.detail;
   if (!isRecord(detail))
     throw new EventFormatError(`"${detailType}" event has no "detail" object.`);
-  if (event.source === "aws.ssm") return parseSsmEvent(detailType, detail);
+  if (event.source === "aws.ssm") return parseSsmEvent(detailType, detail, event);
   if (event.source === "aws.secretsmanager")
     return parseSecretsEvent(detailType, detail, event.resources);
   return [];
 }
 
-function parseSsmEvent(detailType: string, detail: Record<string, unknown>): ChangeNotice[] {
+function parseSsmEvent(
+  detailType: string,
+  detail: Record<string, unknown>,
+  event: Record<string, unknown>,
+): ChangeNotice[] {
   if (detailType === "Parameter Store Change") {
-    const name = text(detail.name);
+    const name = parameterName(detail.name);
     const operation = text(detail.operation);
     if (!name || !operation) {
       throw new EventFormatError(
         '"Parameter Store Change" event needs string "detail.name" and "detail.operation".',
       );
     }
-    return [{ kind: "parameter", name, operation }];
+    const time = eventTime(event);
+    if (operation === "Delete")
+      return [{ kind: "parameter-removed", name, cause: "deleted", time }];
+    return [{ kind: "parameter-changed", name, time }];
   }
   if (detailType === "Parameter Store Policy Action") {
-    const name = text(detail["parameter-name"]);
+    const name = parameterName(detail["parameter-name"]);
     const policyType = text(detail["policy-type"]);
     if (!name || !policyType) {
       throw new EventFormatError(
         '"Parameter Store Policy Action" event needs string "detail.parameter-name" and "detail.policy-type".',
       );
     }
-    return [{ kind: "policy", name, policyType }];
+    if (policyType === "Expiration") {
+      return [{ kind: "parameter-removed", name, cause: "expired", time: eventTime(event) }];
+    }
+    return [{ kind: "policy-notice", name, policyType }];
   }
   return [];
 }
@@ -142,5 +152,17 @@ function parseSecretsEvent(
     ...new Set([...ids.filter((id): id is string => id !== undefined), ...resourceIds]),
   ];
   if (found.length === 0) throw new EventFormatError(`"${detailType}" event names no secret.`);
-  return [{ kind: "secret", ids: found }];
+  return [{ kind: "secret-changed", ids: found }];
+}
+
+/** Parameter names as events give them; a root name may come without its leading `/`. */
+function parameterName(value: unknown): string | undefined {
+  const name = text(value);
+  return name === undefined || name.startsWith("/") ? name : `/${name}`;
+}
+
+/** The event's `time` in epoch ms, when it carries a valid one. */
+function eventTime(event: Record<string, unknown>): number | undefined {
+  const time = typeof event.time === "string" ? Date.parse(event.time) : Number.NaN;
+  return Number.isFinite(time) ? time : undefined;
 }

@@ -1,10 +1,10 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import { EventFormatError } from "../changes/aws-events.js";
-import { fullJitterBackoff, sleep } from "../changes/backoff.js";
-import type { ConfigEventSource, EventSink } from "../changes/event-source.js";
 import { ConfigLoadError } from "../errors/config-load-error.js";
-import { toLoadError } from "./aws-errors.js";
-import type { AwsClientLike } from "./client-defaults.js";
+import { fullJitterBackoff, sleep } from "../scheduling/backoff.js";
+import { toLoadError } from "../sources/aws/aws-errors.js";
+import type { AwsClientLike } from "../sources/aws/client-defaults.js";
+import { EventFormatError } from "./aws-events.js";
+import type { ConfigEventSource, EventSink } from "./event-source.js";
 
 /** Options of {@link sqsEventSource}. */
 export interface SqsEventSourceOptions {

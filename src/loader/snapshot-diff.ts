@@ -1,4 +1,4 @@
-import { type ParameterEntry, sameRevision } from "../entries.js";
+import { type ParameterEntry, sameRevision } from "../sources/contract.js";
 
 /**
  * One key that changed between two snapshots. It carries names and versions only, never a

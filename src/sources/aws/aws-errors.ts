@@ -1,4 +1,4 @@
-import { ConfigLoadError } from "../errors/config-load-error.js";
+import { ConfigLoadError } from "../../errors/config-load-error.js";
 
 /** The AWS error names that mean "throttled, even after the SDK's own retries". */
 const THROTTLING = new Set([

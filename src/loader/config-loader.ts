@@ -1,24 +1,24 @@
 import { inspect } from "node:util";
 import { EventEmitter } from "eventemitter3";
-import { EventFormatError, parseChangeEvent } from "./changes/aws-events.js";
-import { type Clock, systemClock, type TimerHandle } from "./changes/clock.js";
-import type { ConfigEventSource } from "./changes/event-source.js";
-import { Poller, type PollingOptions } from "./changes/poller.js";
-import { type Change, diffEntries } from "./changes/snapshot-diff.js";
+import { ConfigLoadError } from "../errors/config-load-error.js";
+import { ConfigValidationError } from "../errors/config-validation-error.js";
+import { EventFormatError, parseChangeEvent } from "../events/aws-events.js";
+import type { ConfigEventSource } from "../events/event-source.js";
+import { buildTree, mergeEntries } from "../mapping/config-tree.js";
+import { type Clock, systemClock, type TimerHandle } from "../scheduling/clock.js";
+import { Poller, type PollingOptions } from "../scheduling/poller.js";
+import type { StandardSchemaV1 } from "../schema/standard-schema.js";
+import { validateTree } from "../schema/validate.js";
+import { SecretScrubber, SensitiveString } from "../sensitive.js";
 import type {
   ChangeNotice,
   ConfigSource,
   MissingParameter,
   ParameterEntry,
   SourceSnapshot,
-} from "./entries.js";
-import { ConfigLoadError } from "./errors/config-load-error.js";
-import { ConfigValidationError } from "./errors/config-validation-error.js";
-import { buildTree, mergeEntries } from "./mapping/config-tree.js";
-import type { StandardSchemaV1 } from "./schema/standard-schema.js";
-import { validateTree } from "./schema/validate.js";
-import { SecretScrubber, SensitiveString } from "./sensitive.js";
-import { deepFreeze, redactSnapshot } from "./snapshot.js";
+} from "../sources/contract.js";
+import { deepFreeze, redactSnapshot } from "./frozen-snapshot.js";
+import { type Change, diffEntries } from "./snapshot-diff.js";
 
 /** Payload of the `change` event: what changed (names and versions only) and both snapshots. */
 export interface ChangeEvent<T> {
@@ -57,11 +57,23 @@ export interface LoaderSettings<T> {
   clock?: Clock | undefined;
 }
 
-/** Work for one fetch: a full check, sources that announced a change, and event notices. */
+/**
+ * Work for one fetch: a full check, sources that announced a change, and each source's share of
+ * the event notices (worked out once, when the event arrives).
+ */
 interface SyncWork {
   full: boolean;
   dirty: Set<number>;
-  notices: ChangeNotice[];
+  notices: Map<number, ChangeNotice[]>;
+}
+
+/** Adds one share of notices to another, per source. */
+function addNotices(into: Map<number, ChangeNotice[]>, from: ReadonlyMap<number, ChangeNotice[]>) {
+  for (const [index, notices] of from) {
+    const held = into.get(index);
+    if (held) held.push(...notices);
+    else into.set(index, [...notices]);
+  }
 }
 
 /** Applied state: the snapshot and the entries behind it, replaced together or not at all. */
@@ -104,7 +116,12 @@ export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
   readonly #eventSpreadMs: number;
   /** Event notices waiting for their spread delay; later events join the same fetch. */
   #eventBatch:
-    | { notices: ChangeNotice[]; timer: TimerHandle; promise: Promise<Change[]>; start: () => void }
+    | {
+        notices: Map<number, ChangeNotice[]>;
+        timer: TimerHandle;
+        promise: Promise<Change[]>;
+        start: () => void;
+      }
     | undefined;
 
   constructor(settings: LoaderSettings<T>) {
@@ -118,7 +135,7 @@ export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
       this.#poller = new Poller(
         settings.refresh,
         () =>
-          this.#request({ full: true, dirty: new Set(), notices: [] }).then(
+          this.#request({ full: true, dirty: new Set(), notices: new Map() }).then(
             () => true,
             () => false,
           ),
@@ -164,7 +181,7 @@ export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
   refresh(): Promise<Change[]> {
     const blocked = this.#notReady();
     if (blocked) return Promise.reject(blocked);
-    return this.#request({ full: true, dirty: new Set(), notices: [] });
+    return this.#request({ full: true, dirty: new Set(), notices: new Map() });
   }
 
   /**
@@ -182,20 +199,19 @@ export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
     const blocked = this.#notReady();
     if (blocked) return Promise.reject(blocked);
     const state = this.#state as AppliedState<T>;
-    const relevant = notices.filter((notice) =>
-      this.#sources.some((source, index) =>
-        source.concerns?.(notice, state.sources[index] as SourceSnapshot),
-      ),
-    );
-    const actionable: ChangeNotice[] = [];
-    for (const notice of relevant) {
-      if (notice.kind === "policy" && notice.policyType !== "Expiration") {
+    const actionable = new Map<number, ChangeNotice[]>();
+    for (const notice of notices) {
+      let concerned = false;
+      this.#sources.forEach((source, index) => {
+        if (!source.concerns?.(notice, state.sources[index] as SourceSnapshot)) return;
+        concerned = true;
+        if (notice.kind !== "policy-notice") addNotices(actionable, new Map([[index, [notice]]]));
+      });
+      if (concerned && notice.kind === "policy-notice") {
         this.#emitSafely("policy", { parameter: notice.name, policyType: notice.policyType });
-      } else {
-        actionable.push(notice);
       }
     }
-    if (actionable.length === 0) return Promise.resolve([]);
+    if (actionable.size === 0) return Promise.resolve([]);
     if (this.#eventSpreadMs <= 0) {
       return this.#request({ full: false, dirty: new Set(), notices: actionable });
     }
@@ -277,7 +293,7 @@ export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
     this.#poller?.start();
     this.#sources.forEach((source, index) => {
       const unsubscribe = source.subscribe?.(() => {
-        this.#request({ full: false, dirty: new Set([index]), notices: [] }).catch(() => {
+        this.#request({ full: false, dirty: new Set([index]), notices: new Map() }).catch(() => {
           // Already reported on `error`.
         });
       });
@@ -305,9 +321,9 @@ export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
    * that receives the same event does not fetch at the same instant. Events that arrive during
    * the wait join the same fetch.
    */
-  #spreadEvent(notices: ChangeNotice[]): Promise<Change[]> {
+  #spreadEvent(notices: Map<number, ChangeNotice[]>): Promise<Change[]> {
     if (this.#eventBatch) {
-      this.#eventBatch.notices.push(...notices);
+      addNotices(this.#eventBatch.notices, notices);
       return this.#eventBatch.promise;
     }
     let start = () => {};
@@ -320,7 +336,7 @@ export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
     });
     const delay = this.#clock.random() * this.#eventSpreadMs;
     const timer = this.#clock.setTimer(() => start(), delay);
-    this.#eventBatch = { notices: [...notices], timer, promise, start };
+    this.#eventBatch = { notices, timer, promise, start };
     return promise;
   }
 
@@ -330,7 +346,7 @@ export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
       const queued = this.#queued.work;
       queued.full ||= work.full;
       for (const index of work.dirty) queued.dirty.add(index);
-      queued.notices.push(...work.notices);
+      addNotices(queued.notices, work.notices);
       return this.#queued.promise;
     }
     if (!this.#inFlight) return this.#start(work);
@@ -346,7 +362,11 @@ export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
   }
 
   #startQueued(): Promise<Change[]> {
-    const work = this.#queued?.work ?? { full: false, dirty: new Set<number>(), notices: [] };
+    const work = this.#queued?.work ?? {
+      full: false,
+      dirty: new Set<number>(),
+      notices: new Map(),
+    };
     this.#queued = undefined;
     return this.#start(work);
   }
@@ -369,7 +389,7 @@ export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
           const previous = state.sources[index] as SourceSnapshot;
           try {
             if (work.full || work.dirty.has(index)) return await source.refresh(previous, context);
-            const notices = work.notices.filter((notice) => source.concerns?.(notice, previous));
+            const notices = work.notices.get(index) ?? [];
             if (notices.length === 0) return previous;
             return source.applyNotices
               ? await source.applyNotices(previous, notices, context)
@@ -460,7 +480,7 @@ export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
         this.#scheduleDue();
         return;
       }
-      this.#request({ full: false, dirty, notices: [] }).catch(() => {
+      this.#request({ full: false, dirty, notices: new Map() }).catch(() => {
         // Already reported on `error`.
       });
     }, delay);

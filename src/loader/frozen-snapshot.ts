@@ -1,6 +1,6 @@
-import type { ParameterEntry } from "./entries.js";
-import { defineOwn } from "./mapping/config-tree.js";
-import { REDACTED, type SecretScrubber } from "./sensitive.js";
+import { defineOwn } from "../mapping/config-tree.js";
+import { REDACTED, type SecretScrubber } from "../sensitive.js";
+import type { ParameterEntry } from "../sources/contract.js";
 
 /** Freezes a value and everything reachable from it, so that no reader can change a snapshot. */
 export function deepFreeze<T>(value: T, seen = new WeakSet<object>()): T {

@@ -1,4 +1,4 @@
-import type { SensitiveString } from "./sensitive.js";
+import type { SensitiveString } from "../sensitive.js";
 
 /** The type of a held value: SSM parameter types, a Secrets Manager secret, or a local value. */
 export type EntryType = "String" | "StringList" | "SecureString" | "Secret" | "Local";
@@ -44,14 +44,33 @@ export interface SourceSnapshot {
   readonly dueAt?: readonly Date[] | undefined;
 }
 
-/** A change notice distilled from an AWS event: what was named, not what to do about it. */
+/**
+ * What an AWS change event means, parsed once by `events/aws-events.ts`: sources and the loader
+ * act on these and never read AWS vocabulary (`operation`, `policy-type`) themselves. Names are
+ * as the event gave them, with a leading `/` added to a root name.
+ */
 export type ChangeNotice =
-  | { readonly kind: "parameter"; readonly name: string; readonly operation: string }
-  | { readonly kind: "secret"; readonly ids: readonly string[] }
+  /** A parameter was created or given a new value, version or label. */
   | {
-      readonly kind: "policy";
+      readonly kind: "parameter-changed";
       readonly name: string;
-      readonly policyType: string;
+      readonly time?: number | undefined;
+    }
+  /** A parameter no longer exists: deleted, or removed by its Expiration policy. */
+  | {
+      readonly kind: "parameter-removed";
+      readonly name: string;
+      readonly cause: "deleted" | "expired";
+      /** When AWS says it happened (epoch ms), to tell an old removal from a newer write. */
+      readonly time?: number | undefined;
+    }
+  /** A secret's value or stages changed; named by any of its ids (name or ARN). */
+  | { readonly kind: "secret-changed"; readonly ids: readonly string[] }
+  /** A parameter policy's advance notice; nothing changed yet. */
+  | {
+      readonly kind: "policy-notice";
+      readonly name: string;
+      readonly policyType: "ExpirationNotification" | "NoChangeNotification" | (string & {});
     };
 
 /** What a source is told when it runs: a signal that aborts its calls on `close()`. */

@@ -1,10 +1,10 @@
-import type { Clock } from "./changes/clock.js";
-import type { ConfigEventSource } from "./changes/event-source.js";
-import { checkPollingOptions, type PollingOptions } from "./changes/poller.js";
+import { ConfigLoadError } from "../errors/config-load-error.js";
+import type { ConfigEventSource } from "../events/event-source.js";
+import type { Clock } from "../scheduling/clock.js";
+import { checkPollingOptions, type PollingOptions } from "../scheduling/poller.js";
+import { isStandardSchema, type StandardSchemaV1 } from "../schema/standard-schema.js";
+import type { ConfigSource } from "../sources/contract.js";
 import { ConfigLoader } from "./config-loader.js";
-import type { ConfigSource } from "./entries.js";
-import { ConfigLoadError } from "./errors/config-load-error.js";
-import { isStandardSchema, type StandardSchemaV1 } from "./schema/standard-schema.js";
 
 /** Options of {@link createConfig}. */
 export interface CreateConfigOptions<Schema extends StandardSchemaV1> {

@@ -1,8 +1,8 @@
 import { CreateSecretCommand, RotateSecretCommand } from "@aws-sdk/client-secrets-manager";
 import { expect, it } from "vitest";
 import { z } from "zod";
-import { systemClock } from "../../src/scheduling/clock.js";
 import { type Clock, createConfig, ssmSource } from "../../src/index.js";
+import { systemClock } from "../../src/scheduling/clock.js";
 import { awsClients, countCalls, describeMoto, putParameter, uniquePath } from "../support/aws.js";
 import { waitFor } from "../support/events.js";
 import { breakableClient, closeAfterEach } from "../support/loaders.js";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect } from "vitest";
-import { systemClock } from "../../src/scheduling/clock.js";
 import type { Clock } from "../../src/index.js";
+import { systemClock } from "../../src/scheduling/clock.js";
 import { seededRandom } from "../support/random.js";
 
 /**

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { MissingParameter, ParameterEntry } from "../../src/sources/contract.js";
 import { ConfigLoadError } from "../../src/errors/config-load-error.js";
 import { addUniqueEntry, buildTree, mergeEntries } from "../../src/mapping/config-tree.js";
 import { SensitiveString } from "../../src/sensitive.js";
+import type { MissingParameter, ParameterEntry } from "../../src/sources/contract.js";
 
 function entry(
   key: string,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { ParameterEntry } from "../../src/sources/contract.js";
-import { REDACTED, SecretScrubber, SensitiveString } from "../../src/sensitive.js";
 import { redactSnapshot } from "../../src/loader/frozen-snapshot.js";
+import { REDACTED, SecretScrubber, SensitiveString } from "../../src/sensitive.js";
+import type { ParameterEntry } from "../../src/sources/contract.js";
 
 function entry(key: string, value: unknown, sensitive = false): ParameterEntry {
   return {

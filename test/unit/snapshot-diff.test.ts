@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { diffEntries } from "../../src/loader/snapshot-diff.js";
-import type { ParameterEntry } from "../../src/sources/contract.js";
 import { SensitiveString } from "../../src/sensitive.js";
+import type { ParameterEntry } from "../../src/sources/contract.js";
 
 function entry(
   key: string,

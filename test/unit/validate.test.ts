@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import type { MissingParameter, ParameterEntry } from "../../src/sources/contract.js";
 import { ConfigValidationError } from "../../src/errors/config-validation-error.js";
 import { json } from "../../src/schema/json.js";
 import type { StandardSchemaV1 } from "../../src/schema/standard-schema.js";
 import { type ValidationContext, validateTree } from "../../src/schema/validate.js";
 import { SecretScrubber, SensitiveString } from "../../src/sensitive.js";
+import type { MissingParameter, ParameterEntry } from "../../src/sources/contract.js";
 
 function entry(
   key: string,

@@ -34,7 +34,7 @@ export type {
   MissingParameter,
   ParameterEntry,
   SourceContext,
-  SourceSnapshot,
+  SourceState,
 } from "./sources/contract.js";
 export { type FileSourceOptions, fileSource } from "./sources/file.js";
 export {

@@ -15,7 +15,7 @@ import type {
   ConfigSource,
   MissingParameter,
   ParameterEntry,
-  SourceSnapshot,
+  SourceState,
 } from "../sources/contract.js";
 import { deepFreeze, redactSnapshot } from "./frozen-snapshot.js";
 import { type Change, diffEntries } from "./snapshot-diff.js";
@@ -80,7 +80,7 @@ function addNotices(into: Map<number, ChangeNotice[]>, from: ReadonlyMap<number,
 interface AppliedState<T> {
   readonly value: T;
   readonly revision: number;
-  readonly sources: readonly SourceSnapshot[];
+  readonly sources: readonly SourceState[];
   readonly entries: ReadonlyMap<string, ParameterEntry>;
   readonly missing: ReadonlyMap<string, MissingParameter>;
 }
@@ -203,7 +203,7 @@ export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
     for (const notice of notices) {
       let concerned = false;
       this.#sources.forEach((source, index) => {
-        if (!source.concerns?.(notice, state.sources[index] as SourceSnapshot)) return;
+        if (!source.concerns?.(notice, state.sources[index] as SourceState)) return;
         concerned = true;
         if (notice.kind !== "policy-notice") addNotices(actionable, new Map([[index, [notice]]]));
       });
@@ -386,7 +386,7 @@ export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
     try {
       const next = await Promise.all(
         this.#sources.map(async (source, index) => {
-          const previous = state.sources[index] as SourceSnapshot;
+          const previous = state.sources[index] as SourceState;
           try {
             if (work.full || work.dirty.has(index)) return await source.refresh(previous, context);
             const notices = work.notices.get(index) ?? [];
@@ -411,7 +411,7 @@ export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
   }
 
   /** Validates a new set of source snapshots and swaps it in atomically, or changes nothing. */
-  async #apply(state: AppliedState<T>, next: SourceSnapshot[]): Promise<Change[]> {
+  async #apply(state: AppliedState<T>, next: SourceState[]): Promise<Change[]> {
     const merged = mergeEntries(next);
     const changes = diffEntries(state.entries, merged.entries);
     if (changes.length === 0 && sameKeys(state.missing, merged.missing)) {

@@ -36,8 +36,12 @@ export interface MissingParameter {
   readonly parameter: string;
 }
 
-/** Everything one source holds at one moment. Immutable: a change produces a new one. */
-export interface SourceSnapshot {
+/**
+ * Everything one source holds at one moment (its entries, missing bindings and due dates).
+ * Immutable: a change produces a new one. Not to be confused with the configuration snapshot
+ * (`config.current`), which the loader builds from every source's state.
+ */
+export interface SourceState {
   readonly entries: ReadonlyMap<string, ParameterEntry>;
   readonly missing: ReadonlyMap<string, MissingParameter>;
   /** Times at which a value is known to change (secret rotation, parameter expiry). */
@@ -79,36 +83,36 @@ export interface SourceContext {
 }
 
 /**
- * A backend the loader reads from. Sources are pure over snapshots: they never keep the state
- * they return, so a snapshot that fails the schema can be dropped without undoing anything.
+ * A backend the loader reads from. Sources are pure over states: they never keep the state
+ * they return, so a state whose values fail the schema can be dropped without undoing anything.
  */
 export interface ConfigSource {
   /** Short name for messages, e.g. `ssm:/app/prod`. */
   readonly description: string;
   /** Reads everything. */
-  load(context: SourceContext): Promise<SourceSnapshot>;
+  load(context: SourceContext): Promise<SourceState>;
   /** Re-checks everything as cheaply as possible; returns `previous` itself when nothing changed. */
-  refresh(previous: SourceSnapshot, context: SourceContext): Promise<SourceSnapshot>;
+  refresh(previous: SourceState, context: SourceContext): Promise<SourceState>;
   /** True when a notice names something this source holds or watches. Makes no call. */
-  concerns?(notice: ChangeNotice, previous: SourceSnapshot): boolean;
+  concerns?(notice: ChangeNotice, previous: SourceState): boolean;
   /** Re-reads only what the notices name; returns `previous` itself when nothing changed. */
   applyNotices?(
-    previous: SourceSnapshot,
+    previous: SourceState,
     notices: readonly ChangeNotice[],
     context: SourceContext,
-  ): Promise<SourceSnapshot>;
+  ): Promise<SourceState>;
   /** Push-based sources call `notify` when they change; returns an unsubscribe function. */
   subscribe?(notify: () => void): () => void;
   /** Releases watchers and timers. */
   close?(): void | Promise<void>;
 }
 
-/** Builds a snapshot from lists, keyed by entry key. */
-export function makeSnapshot(
+/** Builds a source state from lists, keyed by entry key. */
+export function makeSourceState(
   entries: Iterable<ParameterEntry>,
   missing: Iterable<MissingParameter> = [],
   dueAt?: readonly Date[],
-): SourceSnapshot {
+): SourceState {
   const entryMap = new Map<string, ParameterEntry>();
   for (const entry of entries) entryMap.set(entry.key, entry);
   const missingMap = new Map<string, MissingParameter>();
@@ -131,8 +135,8 @@ export function sameRevision(
   return a.lastModified.getTime() === b.lastModified.getTime();
 }
 
-/** True when two snapshots hold the same parameters at the same versions. */
-export function sameSnapshot(a: SourceSnapshot, b: SourceSnapshot): boolean {
+/** True when two source states hold the same parameters at the same versions. */
+export function sameSourceState(a: SourceState, b: SourceState): boolean {
   if (a === b) return true;
   if (a.entries.size !== b.entries.size || a.missing.size !== b.missing.size) return false;
   for (const [key, entry] of a.entries) {

@@ -6,10 +6,10 @@ import { ConfigLoadError } from "../errors/config-load-error.js";
 import { keyOf } from "../mapping/parameter-names.js";
 import {
   type ConfigSource,
-  makeSnapshot,
+  makeSourceState,
   type ParameterEntry,
-  type SourceSnapshot,
-  sameSnapshot,
+  type SourceState,
+  sameSourceState,
 } from "./contract.js";
 
 /** Options of {@link fileSource}. */
@@ -43,7 +43,7 @@ export function fileSource(path: string, options: FileSourceOptions = {}): Confi
   let watcher: FSWatcher | undefined;
   let debounce: ReturnType<typeof setTimeout> | undefined;
 
-  const read = async (): Promise<SourceSnapshot> => {
+  const read = async (): Promise<SourceState> => {
     let text: string;
     try {
       text = await readFile(file, "utf8");
@@ -73,7 +73,7 @@ export function fileSource(path: string, options: FileSourceOptions = {}): Confi
         parameter: file,
       });
     }
-    return makeSnapshot(flatten(parsed as Record<string, unknown>, file));
+    return makeSourceState(flatten(parsed as Record<string, unknown>, file));
   };
 
   const stopWatching = () => {
@@ -88,7 +88,7 @@ export function fileSource(path: string, options: FileSourceOptions = {}): Confi
     load: () => read(),
     async refresh(previous) {
       const next = await read();
-      return sameSnapshot(previous, next) ? previous : next;
+      return sameSourceState(previous, next) ? previous : next;
     },
     subscribe(notify) {
       if (!options.watch) return () => {};

@@ -4,9 +4,9 @@ import { SensitiveString } from "../sensitive.js";
 import {
   type ChangeNotice,
   type ConfigSource,
-  makeSnapshot,
+  makeSourceState,
   type ParameterEntry,
-  type SourceSnapshot,
+  type SourceState,
 } from "./contract.js";
 
 /** A value in a {@link MemorySource}: a string, or a list like a `StringList`. */
@@ -81,7 +81,7 @@ export function memorySource(
     for (const listener of [...listeners]) listener();
   };
 
-  const snapshot = (): SourceSnapshot => {
+  const snapshot = (): SourceState => {
     const entries: ParameterEntry[] = [];
     for (const [name, stored] of values) {
       const segments = segmentsForName("/", name, "preserve");
@@ -100,10 +100,10 @@ export function memorySource(
         origin: "path",
       });
     }
-    return makeSnapshot(entries);
+    return makeSourceState(entries);
   };
 
-  const same = (previous: SourceSnapshot): boolean => {
+  const same = (previous: SourceState): boolean => {
     if (previous.entries.size !== values.size) return false;
     for (const entry of previous.entries.values()) {
       if (values.get(entry.parameter)?.version !== entry.version) return false;

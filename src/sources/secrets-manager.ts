@@ -12,10 +12,10 @@ import {
   type ChangeNotice,
   type ConfigSource,
   type MissingParameter,
-  makeSnapshot,
+  makeSourceState,
   type ParameterEntry,
   type SourceContext,
-  type SourceSnapshot,
+  type SourceState,
   sameDueDates,
 } from "./contract.js";
 
@@ -170,7 +170,7 @@ export function secretsManagerSource(options: SecretsManagerSourceOptions): Conf
     kept: Iterable<ParameterEntry>,
     values: ReadonlyMap<string, SecretValue>,
     dueAt: Date[],
-  ): SourceSnapshot => {
+  ): SourceState => {
     const entries = [...kept, ...[...values.values()].map(toEntry)];
     const present = new Set(entries.map((entry) => entry.key));
     const missing: MissingParameter[] = bindings
@@ -180,11 +180,11 @@ export function secretsManagerSource(options: SecretsManagerSourceOptions): Conf
         segments: binding.segments,
         parameter: binding.secretId,
       }));
-    return makeSnapshot(entries, missing, dueAt);
+    return makeSourceState(entries, missing, dueAt);
   };
 
   const reread = async (
-    previous: SourceSnapshot,
+    previous: SourceState,
     wanted: readonly SecretBinding[],
     context: SourceContext,
   ) => {

@@ -30,10 +30,10 @@ import {
   type ChangeNotice,
   type ConfigSource,
   type MissingParameter,
-  makeSnapshot,
+  makeSourceState,
   type ParameterEntry,
   type SourceContext,
-  type SourceSnapshot,
+  type SourceState,
   sameDueDates,
   sameRevision,
 } from "./contract.js";
@@ -166,7 +166,7 @@ class SsmSource implements ConfigSource {
     return this.#client;
   }
 
-  async load(context: SourceContext): Promise<SourceSnapshot> {
+  async load(context: SourceContext): Promise<SourceState> {
     const [pathEntries, bound] = await Promise.all([
       this.#path === undefined ? [] : this.#readPath(this.#path, context),
       this.#fetch(
@@ -179,7 +179,7 @@ class SsmSource implements ConfigSource {
     return this.#assemble(pathEntries, bound.found, bound.missing, bound.dueAt);
   }
 
-  async refresh(previous: SourceSnapshot, context: SourceContext): Promise<SourceSnapshot> {
+  async refresh(previous: SourceState, context: SourceContext): Promise<SourceState> {
     const held = [...previous.entries.values()];
     const [pathCheck, bindingCheck] = await Promise.all([
       this.#checkPath(held, context),
@@ -215,10 +215,10 @@ class SsmSource implements ConfigSource {
   }
 
   async applyNotices(
-    previous: SourceSnapshot,
+    previous: SourceState,
     notices: readonly ChangeNotice[],
     context: SourceContext,
-  ): Promise<SourceSnapshot> {
+  ): Promise<SourceState> {
     const requests = new Map<string, FetchRequest>();
     const removals = new Map<string, FetchRequest>();
     for (const notice of notices) {
@@ -299,21 +299,21 @@ class SsmSource implements ConfigSource {
     bound: readonly ParameterEntry[],
     missing: readonly FetchRequest[],
     dueAt: Date[],
-  ): SourceSnapshot {
+  ): SourceState {
     const entries = new Map<string, ParameterEntry>();
     for (const entry of pathEntries)
       if (!this.#boundKeys.has(entry.key)) addUniqueEntry(entries, entry);
     for (const entry of bound) entries.set(entry.key, entry);
-    return makeSnapshot(entries.values(), missing.map(toMissing), dueAt);
+    return makeSourceState(entries.values(), missing.map(toMissing), dueAt);
   }
 
   #merge(
     kept: readonly ParameterEntry[],
     fetched: FetchResult,
     removedBindings: readonly FetchRequest[],
-    previous: SourceSnapshot,
+    previous: SourceState,
     dueAt: Date[],
-  ): SourceSnapshot {
+  ): SourceState {
     const pathEntries = [...kept, ...fetched.found].filter((entry) => entry.origin === "path");
     const bound = [...kept, ...fetched.found].filter((entry) => entry.origin === "binding");
     const stillMissing = this.#bindings
@@ -492,7 +492,7 @@ class SsmSource implements ConfigSource {
    * when a Secrets Manager client was given (otherwise they are re-read).
    */
   async #checkBindings(
-    previous: SourceSnapshot,
+    previous: SourceState,
     context: SourceContext,
   ): Promise<{ toFetch: FetchRequest[]; nowMissing: FetchRequest[]; dueAt: Date[] }> {
     const plain = this.#bindings.filter((b) => !b.name.secretId && !b.name.selector);

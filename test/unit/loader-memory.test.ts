@@ -11,7 +11,7 @@ import {
   memorySource,
   REDACTED,
 } from "../../src/index.js";
-import { ManualClock } from "./support/manual-clock.js";
+import { VirtualClock } from "../support/virtual-clock.js";
 
 const Schema = z.object({
   db: z.object({ host: z.string(), port: z.coerce.number().int() }),
@@ -32,7 +32,9 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((config) => config.close()));
 });
 
-function setup(options: { sensitive?: string[]; source?: ConfigSource; clock?: ManualClock } = {}) {
+function setup(
+  options: { sensitive?: string[]; source?: ConfigSource; clock?: VirtualClock } = {},
+) {
   const store = memorySource(initial, { sensitive: options.sensitive ?? ["/password"] });
   const config = createConfig({
     schema: Schema,
@@ -446,17 +448,17 @@ describe("close", () => {
 
   it("clears every timer it started", async () => {
     // Prepare
-    const clock = new ManualClock();
+    const clock = new VirtualClock();
     const { config } = setup({ clock });
     await config.load();
-    const pendingBefore = clock.timers.size;
+    const pendingBefore = clock.pendingTimers;
 
     // Act
     await config.close();
 
     // Assess
     expect(pendingBefore).toBeGreaterThan(0);
-    expect(clock.timers.size).toBe(0);
+    expect(clock.pendingTimers).toBe(0);
   });
 
   it("stops listening to the memory source", async () => {
@@ -478,7 +480,7 @@ describe("close", () => {
 
   it("polls with the given clock until closed", async () => {
     // Prepare
-    const clock = new ManualClock();
+    const clock = new VirtualClock();
     const gated = gatedSource(memorySource(initial));
     const { config } = setup({ clock, source: gated.source });
     await config.load();
@@ -522,7 +524,7 @@ describe("eventSpreadMs", () => {
   });
 
   it("waits a random time up to the spread, then fetches every event that arrived meanwhile once", async () => {
-    const clock = new ManualClock(() => 0.5);
+    const clock = new VirtualClock(() => 0.5);
     const store = memorySource({ "/a": "1", "/b": "1" });
     let refreshes = 0;
     const counted = {
@@ -557,7 +559,7 @@ describe("eventSpreadMs", () => {
   });
 
   it("rejects a waiting event as closed when the config closes", async () => {
-    const clock = new ManualClock();
+    const clock = new VirtualClock();
     const config = createConfig({
       schema: z.object({ a: z.string() }),
       sources: [memorySource({ "/a": "1" })],

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { nextPollDelay, Poller, type PollingOptions } from "../../src/scheduling/poller.js";
-import { ManualClock, settle } from "./support/manual-clock.js";
+import { drainMicrotasks as settle, VirtualClock } from "../support/virtual-clock.js";
 
 /** A tick that always succeeds and counts its calls. */
 function countingTick() {
@@ -99,7 +99,7 @@ describe("nextPollDelay", () => {
 describe("Poller", () => {
   it("ticks once per interval, repeatedly", async () => {
     // Prepare
-    const clock = new ManualClock();
+    const clock = new VirtualClock();
     const counter = countingTick();
     const poller = new Poller(options, counter.tick, clock);
 
@@ -114,7 +114,7 @@ describe("Poller", () => {
 
   it("does not tick before the first interval", async () => {
     // Prepare
-    const clock = new ManualClock();
+    const clock = new VirtualClock();
     const counter = countingTick();
     const poller = new Poller(options, counter.tick, clock);
 
@@ -129,7 +129,7 @@ describe("Poller", () => {
 
   it("backs off exponentially while ticks fail", async () => {
     // Prepare
-    const clock = new ManualClock(() => 0.999999);
+    const clock = new VirtualClock(() => 0.999999);
     const poller = new Poller(options, async () => false, clock);
 
     // Act
@@ -144,7 +144,7 @@ describe("Poller", () => {
 
   it("counts a tick that throws as a failure", async () => {
     // Prepare
-    const clock = new ManualClock();
+    const clock = new VirtualClock();
     const poller = new Poller(options, () => Promise.reject(new Error("down")), clock);
 
     // Act
@@ -158,7 +158,7 @@ describe("Poller", () => {
 
   it("returns to the interval after a success", async () => {
     // Prepare
-    const clock = new ManualClock(() => 0.999999);
+    const clock = new VirtualClock(() => 0.999999);
     const results = [false, false, true];
     const poller = new Poller(options, async () => results.shift() ?? true, clock);
 
@@ -174,7 +174,7 @@ describe("Poller", () => {
 
   it("clears its timer on stop() and ticks no more", async () => {
     // Prepare
-    const clock = new ManualClock();
+    const clock = new VirtualClock();
     const counter = countingTick();
     const poller = new Poller(options, counter.tick, clock);
     poller.start();
@@ -184,13 +184,13 @@ describe("Poller", () => {
     await clock.advance(10_000);
 
     // Assess
-    expect(clock.timers.size).toBe(0);
+    expect(clock.pendingTimers).toBe(0);
     expect(counter.count).toBe(0);
   });
 
   it("schedules nothing after a tick that was running when stop() was called", async () => {
     // Prepare
-    const clock = new ManualClock();
+    const clock = new VirtualClock();
     const gate = deferred<boolean>();
     const poller = new Poller(options, () => gate.promise, clock);
     poller.start();
@@ -202,12 +202,12 @@ describe("Poller", () => {
     await settle();
 
     // Assess
-    expect(clock.timers.size).toBe(0);
+    expect(clock.pendingTimers).toBe(0);
   });
 
   it("never runs two ticks at once, even with a tick slower than the interval", async () => {
     // Prepare
-    const clock = new ManualClock();
+    const clock = new VirtualClock();
     let running = 0;
     let most = 0;
     let ticks = 0;
@@ -233,7 +233,7 @@ describe("Poller", () => {
 
   it("never runs two ticks at once after stop() and start() during a tick", async () => {
     // Prepare
-    const clock = new ManualClock();
+    const clock = new VirtualClock();
     let running = 0;
     let most = 0;
     const gates: Array<() => void> = [];
@@ -265,7 +265,7 @@ describe("Poller", () => {
     // Assess
     expect(most).toBe(1);
     // One chain alive: either a tick runs or a timer waits, never both.
-    expect(running + clock.timers.size).toBe(1);
+    expect(running + clock.pendingTimers).toBe(1);
     poller.stop();
   });
 });

@@ -1,11 +1,11 @@
+import { setMaxListeners } from "node:events";
 import { inspect } from "node:util";
-import { EventEmitter } from "eventemitter3";
 import { ConfigLoadError } from "../errors/config-load-error.js";
 import { ConfigValidationError } from "../errors/config-validation-error.js";
 import { EventFormatError, parseChangeEvent } from "../events/aws-events.js";
 import type { ConfigEventSource } from "../events/event-source.js";
 import { buildTree, mergeEntries } from "../mapping/config-tree.js";
-import { type Clock, systemClock, type TimerHandle } from "../scheduling/clock.js";
+import { type Clock, clampDelay, systemClock, type TimerHandle } from "../scheduling/clock.js";
 import { Poller, type PollingOptions } from "../scheduling/poller.js";
 import type { StandardSchemaV1 } from "../schema/standard-schema.js";
 import { validateTree } from "../schema/validate.js";
@@ -18,7 +18,9 @@ import type {
   SourceState,
 } from "../sources/contract.js";
 import { deepFreeze, redactSnapshot } from "./frozen-snapshot.js";
+import { IsolatingEmitter } from "./isolating-emitter.js";
 import { type Change, diffEntries } from "./snapshot-diff.js";
+import { emptyWork, mergeWork, SyncQueue, type SyncWork } from "./sync-queue.js";
 
 /** Payload of the `change` event: what changed (names and versions only) and both snapshots. */
 export interface ChangeEvent<T> {
@@ -37,43 +39,36 @@ export interface PolicyEvent {
   policyType: string;
 }
 
-/** The events a {@link ConfigLoader} emits. */
+/**
+ * The events a {@link ConfigLoader} emits. A listener may be async: a listener that throws or
+ * whose promise rejects is reported on `error` as a `ConfigListenerError` and never stops the
+ * other listeners or the loader; a failing `error` listener is swallowed.
+ */
 export interface ConfigEvents<T> {
   /** A new snapshot was applied; fires once per snapshot, never when nothing changed. */
-  change: (event: ChangeEvent<T>) => void;
+  change: (event: ChangeEvent<T>) => unknown;
   /** A refresh failed or new values failed the schema; the last good snapshot stays current. */
-  error: (error: Error) => void;
+  error: (error: Error) => unknown;
   /** A parameter's policy sent a notification (expiry ahead, or no change for a while). */
-  policy: (event: PolicyEvent) => void;
+  policy: (event: PolicyEvent) => unknown;
 }
 
 /** What the loader needs to run; `createConfig` checks and fills it in. */
 export interface LoaderSettings<T> {
   schema: StandardSchemaV1<unknown, T>;
   sources: readonly ConfigSource[];
-  refresh?: PollingOptions | undefined;
+  /** Periodic refresh; no polling when absent. */
+  polling?: PollingOptions | undefined;
+  /** How old the last full check may be before `fresh()` refreshes. */
+  maxAgeMs?: number | undefined;
   eventSpreadMs?: number | undefined;
   events?: ConfigEventSource | undefined;
   clock?: Clock | undefined;
 }
 
-/**
- * Work for one fetch: a full check, sources that announced a change, and each source's share of
- * the event notices (worked out once, when the event arrives).
- */
-interface SyncWork {
-  full: boolean;
-  dirty: Set<number>;
-  notices: Map<number, ChangeNotice[]>;
-}
-
-/** Adds one share of notices to another, per source. */
-function addNotices(into: Map<number, ChangeNotice[]>, from: ReadonlyMap<number, ChangeNotice[]>) {
-  for (const [index, notices] of from) {
-    const held = into.get(index);
-    if (held) held.push(...notices);
-    else into.set(index, [...notices]);
-  }
+/** A full check of every source. */
+function fullCheck(): SyncWork {
+  return { ...emptyWork(), full: true };
 }
 
 /** Applied state: the snapshot and the entries behind it, replaced together or not at all. */
@@ -89,17 +84,18 @@ interface AppliedState<T> {
 const DUE_DELAY_MS = 1_000;
 const DUE_JITTER_MS = 4_000;
 
-interface ListenerRecord {
-  fn: (...args: unknown[]) => void;
-  context: unknown;
-  once: boolean;
-}
-
 /**
- * A typed configuration that loads once, stays current, and announces changes. Created by
- * `createConfig`; see the README for the full lifecycle.
+ * A typed configuration that loads once, stays current, and announces changes; see the README
+ * for the full lifecycle.
+ *
+ * Create one with `createConfig()`, which checks every option before anything runs. The class is
+ * public as a type only (for annotations such as `ConfigLoader<Config>`): its constructor takes
+ * already-checked settings and is not part of the API.
+ *
+ * Events (`on`, `once`, `off`, `emit`, ...) follow eventemitter3's method set; every listener
+ * is isolated (see {@link ConfigEvents}).
  */
-export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
+export class ConfigLoader<T> extends IsolatingEmitter<ConfigEvents<T>> {
   readonly #schema: StandardSchemaV1<unknown, T>;
   readonly #sources: readonly ConfigSource[];
   readonly #events: ConfigEventSource | undefined;
@@ -107,22 +103,17 @@ export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
   readonly #poller: Poller | undefined;
   readonly #abort = new AbortController();
   readonly #unsubscribes: Array<() => void> = [];
+  readonly #queue: SyncQueue<Change[]>;
+  readonly #eventSpreadMs: number;
+  readonly #maxAgeMs: number;
   #state: AppliedState<T> | undefined;
   #loading: Promise<T> | undefined;
-  #inFlight: Promise<Change[]> | undefined;
-  #queued: { work: SyncWork; promise: Promise<Change[]> } | undefined;
   #dueTimer: TimerHandle | undefined;
   #closing: Promise<void> | undefined;
-  readonly #eventSpreadMs: number;
-  /** Event notices waiting for their spread delay; later events join the same fetch. */
-  #eventBatch:
-    | {
-        notices: Map<number, ChangeNotice[]>;
-        timer: TimerHandle;
-        promise: Promise<Change[]>;
-        start: () => void;
-      }
-    | undefined;
+  /** When the last successful full check (load, refresh(), a poll) started; events do not count. */
+  #checkedAt: number | undefined;
+  /** The refresh that `fresh()` callers share. */
+  #freshening: Promise<T> | undefined;
 
   constructor(settings: LoaderSettings<T>) {
     super();
@@ -131,11 +122,16 @@ export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
     this.#events = settings.events;
     this.#clock = settings.clock ?? systemClock;
     this.#eventSpreadMs = settings.eventSpreadMs ?? 0;
-    if (settings.refresh) {
+    this.#maxAgeMs = settings.maxAgeMs ?? settings.polling?.intervalMs ?? 0;
+    this.#queue = new SyncQueue((work) => this.#sync(work), this.#clock);
+    // Every call in flight adds one abort listener and removes it when it settles, so a load of
+    // a path plus 100 bound names has more than Node's default of 10 at once: not a leak.
+    setMaxListeners(0, this.#abort.signal);
+    if (settings.polling) {
       this.#poller = new Poller(
-        settings.refresh,
+        settings.polling,
         () =>
-          this.#request({ full: true, dirty: new Set(), notices: new Map() }).then(
+          this.#queue.request(fullCheck()).then(
             () => true,
             () => false,
           ),
@@ -149,6 +145,7 @@ export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
     if (!this.#state) {
       throw new ConfigLoadError(
         "Configuration read before it was loaded: await config.load() once at start-up before reading config.current.",
+        { reason: "lifecycle" },
       );
     }
     return this.#state.value;
@@ -181,7 +178,39 @@ export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
   refresh(): Promise<Change[]> {
     const blocked = this.#notReady();
     if (blocked) return Promise.reject(blocked);
-    return this.#request({ full: true, dirty: new Set(), notices: new Map() });
+    return this.#queue.request(fullCheck());
+  }
+
+  /**
+   * The current snapshot, checked first when it may be stale: for processes whose timers do not
+   * run between requests (Lambda). When the last successful full check (load, `refresh()` or a
+   * poll; change events do not count) is younger than `refresh.maxAgeMs`, resolves at once with
+   * no call. Otherwise it runs one refresh, shared by every concurrent caller; if that fails it
+   * emits `error` and resolves with the last good snapshot. Before the first load it loads (and
+   * rejects as `load()` does). Without `maxAgeMs`, the age limit is `refresh.intervalMs`, or 0
+   * (check on every call) when there is no polling either.
+   *
+   * @example
+   * export const handler = async (event) => {
+   *   const { db } = await config.fresh();
+   * };
+   */
+  fresh(): Promise<T> {
+    if (this.#closing) return Promise.reject(closedError());
+    const state = this.#state;
+    if (!state) return this.load();
+    const checkedAt = this.#checkedAt ?? Number.NEGATIVE_INFINITY;
+    if (this.#clock.now() - checkedAt < this.#maxAgeMs) return Promise.resolve(state.value);
+    if (!this.#freshening) {
+      const settled = () => (this.#state ?? state).value;
+      const shared = this.refresh()
+        .then(settled, settled)
+        .finally(() => {
+          if (this.#freshening === shared) this.#freshening = undefined;
+        });
+      this.#freshening = shared;
+    }
+    return this.#freshening;
   }
 
   /**
@@ -199,23 +228,24 @@ export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
     const blocked = this.#notReady();
     if (blocked) return Promise.reject(blocked);
     const state = this.#state as AppliedState<T>;
-    const actionable = new Map<number, ChangeNotice[]>();
+    const work = emptyWork();
     for (const notice of notices) {
       let concerned = false;
       this.#sources.forEach((source, index) => {
         if (!source.concerns?.(notice, state.sources[index] as SourceState)) return;
         concerned = true;
-        if (notice.kind !== "policy-notice") addNotices(actionable, new Map([[index, [notice]]]));
+        if (notice.kind !== "policy-notice") {
+          mergeWork(work, { ...emptyWork(), notices: new Map([[index, [notice]]]) });
+        }
       });
       if (concerned && notice.kind === "policy-notice") {
-        this.#emitSafely("policy", { parameter: notice.name, policyType: notice.policyType });
+        this.emit("policy", { parameter: notice.name, policyType: notice.policyType });
       }
     }
-    if (actionable.size === 0) return Promise.resolve([]);
-    if (this.#eventSpreadMs <= 0) {
-      return this.#request({ full: false, dirty: new Set(), notices: actionable });
-    }
-    return this.#spreadEvent(actionable);
+    if (work.notices.size === 0) return Promise.resolve([]);
+    if (this.#eventSpreadMs <= 0) return this.#queue.request(work);
+    // Spread a fleet's fetches: a random wait up to eventSpreadMs, joined by later events.
+    return this.#queue.requestAfter(work, this.#clock.random() * this.#eventSpreadMs);
   }
 
   /** A deep copy of the current snapshot with every sensitive leaf replaced by `[REDACTED]`. */
@@ -243,26 +273,6 @@ export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
     return this.#closing;
   }
 
-  /** Listeners are isolated: one that throws does not stop the others or break the loader. */
-  override emit<E extends EventEmitter.EventNames<ConfigEvents<T>>>(
-    event: E,
-    ...args: EventEmitter.EventArgs<ConfigEvents<T>, E>
-  ): boolean {
-    const stored = (
-      this as unknown as { _events: Record<string, ListenerRecord | ListenerRecord[] | undefined> }
-    )._events[event];
-    if (!stored) return false;
-    for (const listener of Array.isArray(stored) ? [...stored] : [stored]) {
-      if (listener.once) this.removeListener(event, listener.fn as never, undefined, true);
-      try {
-        listener.fn.apply(listener.context, args);
-      } catch (error) {
-        if (event !== "error") this.#emitSafely("error", listenerError(event, error));
-      }
-    }
-    return true;
-  }
-
   [inspect.custom](): string {
     return `ConfigLoader { revision: ${this.revision}, keys: ${this.#state?.entries.size ?? 0}, closed: ${this.#closing !== undefined} }`;
   }
@@ -273,6 +283,7 @@ export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
   }
 
   async #firstLoad(): Promise<T> {
+    const started = this.#clock.now();
     const snapshots = await Promise.all(
       this.#sources.map((source) =>
         source.load({ signal: this.#abort.signal }).catch((error: unknown) => {
@@ -285,6 +296,7 @@ export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
     const value = await this.#validate(merged);
     if (this.#closing) throw closedError();
     this.#state = { value: deepFreeze(value), revision: 1, sources: snapshots, ...merged };
+    this.#checkedAt = started;
     this.#startWatching();
     return this.#state.value;
   }
@@ -293,7 +305,7 @@ export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
     this.#poller?.start();
     this.#sources.forEach((source, index) => {
       const unsubscribe = source.subscribe?.(() => {
-        this.#request({ full: false, dirty: new Set([index]), notices: new Map() }).catch(() => {
+        this.#queue.request({ ...emptyWork(), dirty: new Set([index]) }).catch(() => {
           // Already reported on `error`.
         });
       });
@@ -301,7 +313,7 @@ export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
     });
     this.#events?.start({
       handle: (body) => this.handleEvent(body),
-      error: (error) => this.#emitSafely("error", error),
+      error: (error) => this.emit("error", error),
     });
     this.#scheduleDue();
   }
@@ -311,77 +323,17 @@ export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
     if (!this.#state) {
       return new ConfigLoadError(
         "Configuration is not loaded yet: await config.load() before refreshing it.",
+        { reason: "lifecycle" },
       );
     }
     return undefined;
   }
 
-  /**
-   * Waits a random time up to `eventSpreadMs` before fetching what events name, so that a fleet
-   * that receives the same event does not fetch at the same instant. Events that arrive during
-   * the wait join the same fetch.
-   */
-  #spreadEvent(notices: Map<number, ChangeNotice[]>): Promise<Change[]> {
-    if (this.#eventBatch) {
-      addNotices(this.#eventBatch.notices, notices);
-      return this.#eventBatch.promise;
-    }
-    let start = () => {};
-    const promise = new Promise<void>((resolve) => {
-      start = resolve;
-    }).then(() => {
-      const batch = this.#eventBatch;
-      this.#eventBatch = undefined;
-      return this.#request({ full: false, dirty: new Set(), notices: batch?.notices ?? notices });
-    });
-    const delay = this.#clock.random() * this.#eventSpreadMs;
-    const timer = this.#clock.setTimer(() => start(), delay);
-    this.#eventBatch = { notices, timer, promise, start };
-    return promise;
-  }
-
-  /** Coalescing: one fetch in flight; everything requested meanwhile joins one follow-up. */
-  #request(work: SyncWork): Promise<Change[]> {
-    if (this.#queued) {
-      const queued = this.#queued.work;
-      queued.full ||= work.full;
-      for (const index of work.dirty) queued.dirty.add(index);
-      addNotices(queued.notices, work.notices);
-      return this.#queued.promise;
-    }
-    if (!this.#inFlight) return this.#start(work);
-    const queued = {
-      work,
-      promise: this.#inFlight.then(
-        () => this.#startQueued(),
-        () => this.#startQueued(),
-      ),
-    };
-    this.#queued = queued;
-    return queued.promise;
-  }
-
-  #startQueued(): Promise<Change[]> {
-    const work = this.#queued?.work ?? {
-      full: false,
-      dirty: new Set<number>(),
-      notices: new Map(),
-    };
-    this.#queued = undefined;
-    return this.#start(work);
-  }
-
-  #start(work: SyncWork): Promise<Change[]> {
-    const run: Promise<Change[]> = this.#sync(work).finally(() => {
-      if (this.#inFlight === run) this.#inFlight = undefined;
-    });
-    this.#inFlight = run;
-    return run;
-  }
-
+  /** One run of the queue: fetches what `work` asks for, then applies it or reports why not. */
   async #sync(work: SyncWork): Promise<Change[]> {
     const state = this.#state;
     if (!state || this.#closing) throw closedError();
+    const started = this.#clock.now();
     const context = { signal: this.#abort.signal };
     try {
       const next = await Promise.all(
@@ -400,12 +352,16 @@ export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
         }),
       );
       if (this.#closing) return [];
-      if (next.every((snapshot, index) => snapshot === state.sources[index])) return [];
-      return await this.#apply(state, next);
+      const changes = next.every((snapshot, index) => snapshot === state.sources[index])
+        ? []
+        : await this.#apply(state, next);
+      if (work.full && !this.#closing) this.#checkedAt = started;
+      return changes;
     } catch (error) {
-      const failure = error instanceof Error ? error : new ConfigLoadError(String(error));
+      const failure =
+        error instanceof Error ? error : new ConfigLoadError(String(error), { reason: "source" });
       appliedScrubber(state.entries).scrubError(failure);
-      if (!this.#closing) this.#emitSafely("error", failure);
+      if (!this.#closing) this.emit("error", failure);
       throw failure;
     }
   }
@@ -432,7 +388,7 @@ export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
     };
     this.#scheduleDue();
     if (changes.length > 0) {
-      this.#emitSafely("change", { changes, previous: state.value, current, revision });
+      this.emit("change", { changes, previous: state.value, current, revision });
     }
     return changes;
   }
@@ -467,7 +423,8 @@ export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
         if (due.getTime() > now) earliest = Math.min(earliest, due.getTime());
     }
     if (!Number.isFinite(earliest)) return;
-    const delay = earliest - now + DUE_DELAY_MS + this.#clock.random() * DUE_JITTER_MS;
+    // A due time beyond Node's longest timer fires early, finds nothing due, and re-arms.
+    const delay = clampDelay(earliest - now + DUE_DELAY_MS + this.#clock.random() * DUE_JITTER_MS);
     this.#dueTimer = this.#clock.setTimer(() => {
       this.#dueTimer = undefined;
       const current = this.#state;
@@ -480,21 +437,10 @@ export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
         this.#scheduleDue();
         return;
       }
-      this.#request({ full: false, dirty, notices: new Map() }).catch(() => {
+      this.#queue.request({ ...emptyWork(), dirty }).catch(() => {
         // Already reported on `error`.
       });
     }, delay);
-  }
-
-  #emitSafely<E extends EventEmitter.EventNames<ConfigEvents<T>>>(
-    event: E,
-    ...args: EventEmitter.EventArgs<ConfigEvents<T>, E>
-  ): void {
-    try {
-      this.emit(event, ...args);
-    } catch {
-      // emit() isolates listeners; nothing may escape into a timer or a promise chain.
-    }
   }
 
   async #shutdown(): Promise<void> {
@@ -502,13 +448,10 @@ export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
     if (this.#dueTimer !== undefined) this.#clock.clearTimer(this.#dueTimer);
     this.#dueTimer = undefined;
     for (const unsubscribe of this.#unsubscribes.splice(0)) unsubscribe();
-    if (this.#eventBatch) {
-      // Settle the waiting callers now: their fetch rejects as closed instead of waiting on.
-      this.#clock.clearTimer(this.#eventBatch.timer);
-      this.#eventBatch.start();
-    }
+    // Settle the callers waiting for an event spread now: their fetch rejects as closed.
+    this.#queue.flushDelayed();
     this.#abort.abort();
-    const pending = [this.#inFlight, this.#queued?.promise, this.#loading];
+    const pending = [...this.#queue.pending(), this.#loading];
     await Promise.allSettled([
       this.#events?.close(),
       ...this.#sources.map((source) => source.close?.()),
@@ -520,6 +463,7 @@ export class ConfigLoader<T> extends EventEmitter<ConfigEvents<T>> {
 function closedError(): ConfigLoadError {
   return new ConfigLoadError(
     "This config was closed; create a new one with createConfig() to read again.",
+    { reason: "lifecycle" },
   );
 }
 
@@ -571,15 +515,11 @@ function sourceError(error: unknown, source: ConfigSource): Error {
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return new ConfigLoadError(
     `Could not read configuration from ${source.description}: ${message}`,
-    { cause: error },
+    { cause: error, reason: isAwsSdkError(error) ? "aws" : "source" },
   );
 }
 
-function listenerError(event: string, error: unknown): Error {
-  return new Error(
-    `A "${event}" listener threw; other listeners still ran and the loader is unaffected.`,
-    {
-      cause: error,
-    },
-  );
+/** True for an error thrown by an AWS SDK v3 client (it carries `$metadata`). */
+function isAwsSdkError(error: unknown): boolean {
+  return typeof error === "object" && error !== null && "$metadata" in error;
 }

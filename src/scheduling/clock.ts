@@ -1,28 +1,60 @@
 /** A timer handle from a {@link Clock}. */
 export type TimerHandle = unknown;
 
+/** Options of {@link Clock.setTimer}. */
+export interface TimerOptions {
+  /**
+   * Keep the process alive until the timer fires or is cleared. Only for a wait that a caller
+   * is awaiting (an event spread): a background timer must never hold the process open.
+   * Virtual clocks may ignore it. @default false
+   */
+  keepAlive?: boolean;
+}
+
 /**
  * Time and randomness for scheduling. The loader's polling, backoff and rotation timers use only
  * this, so a simulation can drive the real scheduling code with a virtual clock.
  */
 export interface Clock {
   now(): number;
-  /** Runs `callback` after `ms`; the timer must not keep the process alive. */
-  setTimer(callback: () => void, ms: number): TimerHandle;
+  /**
+   * Runs `callback` after `ms` (already clamped by the caller with {@link clampDelay}); the
+   * timer must not keep the process alive unless `options.keepAlive` says so.
+   */
+  setTimer(callback: () => void, ms: number, options?: TimerOptions): TimerHandle;
   clearTimer(handle: TimerHandle): void;
   /** A number in [0, 1). */
   random(): number;
 }
 
-/** Node's largest timer delay; longer waits are split. */
+/** Node's largest timer delay (2^31 - 1 ms, about 24.8 days); longer waits are split. */
 export const MAX_TIMER_MS = 2_147_483_647;
 
-/** The real clock: `setTimeout` timers, unref'd so that they never hold the process open. */
+/**
+ * A delay Node's timers accept: `NaN` and negative values become 0, values above
+ * {@link MAX_TIMER_MS} become that maximum. Node would otherwise fire an overflowing delay after
+ * 1 ms, which turns a long wait into a busy loop. A caller that needs a longer wait re-arms its
+ * timer when it fires early.
+ */
+export function clampDelay(ms: number): number {
+  if (!(ms > 0)) return 0;
+  return Math.min(ms, MAX_TIMER_MS);
+}
+
+/**
+ * True for a finite number in [min, max]; false for NaN, infinities and non-numbers. For option
+ * checks of delays and fractions, so that every factory rejects `NaN` the same way.
+ */
+export function isBetween(value: unknown, min: number, max: number): value is number {
+  return typeof value === "number" && Number.isFinite(value) && value >= min && value <= max;
+}
+
+/** The real clock: `setTimeout` timers, unref'd unless a caller asks to keep the process alive. */
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setTimer(callback, ms) {
-    const timer = setTimeout(callback, Math.min(Math.max(0, ms), MAX_TIMER_MS));
-    timer.unref?.();
+  setTimer(callback, ms, options) {
+    const timer = setTimeout(callback, clampDelay(ms));
+    if (!options?.keepAlive) timer.unref?.();
     return timer;
   },
   clearTimer(handle) {

@@ -1,44 +1,55 @@
-import { ConfigLoadError } from "../errors/config-load-error.js";
+import { optionsError } from "../errors/config-load-error.js";
 import { fullJitterBackoff } from "./backoff.js";
-import type { Clock, TimerHandle } from "./clock.js";
+import { type Clock, clampDelay, isBetween, MAX_TIMER_MS, type TimerHandle } from "./clock.js";
 
-/** Options of periodic refresh (the `refresh` option of `createConfig`). */
+/** Options of periodic refresh (the polling part of `createConfig`'s `refresh` option). */
 export interface PollingOptions {
-  /** Time between refreshes. */
+  /** Time between refreshes, from 1000 ms (one second) to 2^31 - 1 ms (about 24.8 days). */
   intervalMs: number;
   /**
-   * Spread of each interval as a fraction: 0.1 waits between 90% and 110% of `intervalMs`, so
-   * that a fleet started together does not poll together. @default 0.1
+   * Spread of each interval as a fraction from 0 to 1: 0.1 waits between 90% and 110% of
+   * `intervalMs`, so that a fleet started together does not poll together. @default 0.1
    */
   jitter?: number;
-  /** First backoff bound after a failure. @default min(intervalMs, 1000) */
+  /** First backoff bound after a failure, at least 100 ms. @default min(intervalMs, 1000) */
   backoffBaseMs?: number;
-  /** Longest wait after repeated failures. @default max(intervalMs, 300000) */
+  /**
+   * Longest wait after repeated failures, at least `backoffBaseMs`.
+   * @default max(intervalMs, 300000)
+   */
   backoffMaxMs?: number;
 }
 
-/** Checks polling options; throws a `TypeError` that says what to fix. */
-export function checkPollingOptions(options: PollingOptions): void {
+/** The shortest polling interval: anything shorter is a busy loop against AWS. */
+export const MIN_INTERVAL_MS = 1_000;
+/** The shortest first backoff after a failed poll. */
+export const MIN_BACKOFF_MS = 100;
+
+/**
+ * Checks polling options; throws the `options` `ConfigLoadError` of `factory`, naming the
+ * offending field (`refresh.intervalMs`, ...), before anything runs.
+ */
+export function checkPollingOptions(options: PollingOptions, factory = "createConfig"): void {
   const { intervalMs, jitter = 0.1, backoffBaseMs, backoffMaxMs } = options;
-  if (!Number.isFinite(intervalMs) || intervalMs <= 0) {
-    throw new ConfigLoadError(
-      `createConfig: refresh.intervalMs must be a positive number of milliseconds, not ${intervalMs}.`,
+  const fail = (message: string) => optionsError(factory, `refresh.${message}`);
+  if (!isBetween(intervalMs, MIN_INTERVAL_MS, MAX_TIMER_MS)) {
+    throw fail(
+      `intervalMs must be a number of milliseconds from ${MIN_INTERVAL_MS} to ${MAX_TIMER_MS}, not ${String(intervalMs)}.`,
     );
   }
-  if (!Number.isFinite(jitter) || jitter < 0 || jitter > 1) {
-    throw new ConfigLoadError(
-      `createConfig: refresh.jitter must be between 0 and 1, not ${jitter}.`,
+  if (!isBetween(jitter, 0, 1)) {
+    throw fail(`jitter must be a fraction from 0 to 1, not ${String(jitter)}.`);
+  }
+  if (backoffBaseMs !== undefined && !isBetween(backoffBaseMs, MIN_BACKOFF_MS, MAX_TIMER_MS)) {
+    throw fail(
+      `backoffBaseMs must be a number of milliseconds from ${MIN_BACKOFF_MS} to ${MAX_TIMER_MS}, not ${String(backoffBaseMs)}.`,
     );
   }
-  for (const [name, value] of [
-    ["backoffBaseMs", backoffBaseMs],
-    ["backoffMaxMs", backoffMaxMs],
-  ] as const) {
-    if (value !== undefined && (!Number.isFinite(value) || value <= 0)) {
-      throw new ConfigLoadError(
-        `createConfig: refresh.${name} must be a positive number of milliseconds.`,
-      );
-    }
+  const base = backoffBaseMs ?? Math.min(intervalMs, 1000);
+  if (backoffMaxMs !== undefined && !isBetween(backoffMaxMs, base, MAX_TIMER_MS)) {
+    throw fail(
+      `backoffMaxMs must be a number of milliseconds from backoffBaseMs (${base}) to ${MAX_TIMER_MS}, not ${String(backoffMaxMs)}.`,
+    );
   }
 }
 
@@ -53,10 +64,10 @@ export function nextPollDelay(
   random: () => number,
 ): number {
   const { intervalMs, jitter = 0.1 } = options;
-  if (failures <= 0) return intervalMs * (1 + jitter * (2 * random() - 1));
+  if (failures <= 0) return clampDelay(intervalMs * (1 + jitter * (2 * random() - 1)));
   const base = options.backoffBaseMs ?? Math.min(intervalMs, 1000);
   const max = options.backoffMaxMs ?? Math.max(intervalMs, 300_000);
-  return fullJitterBackoff(failures, base, max, random);
+  return clampDelay(fullJitterBackoff(failures, base, max, random));
 }
 
 /**

@@ -53,7 +53,7 @@ describeMoto("polling", () => {
       createConfig({
         schema: z.object({ flag: z.string() }),
         sources: [ssmSource({ client: ssm, path: root })],
-        refresh: { intervalMs: 100, jitter: 0.2 },
+        refresh: { intervalMs: 1_000, jitter: 0.2 },
       }),
     );
     await config.load();
@@ -73,7 +73,7 @@ describeMoto("polling", () => {
       createConfig({
         schema: z.record(z.string(), z.string()),
         sources: [ssmSource({ client: flaky, path: root })],
-        refresh: { intervalMs: 100, jitter: 0.1, backoffBaseMs: 100, backoffMaxMs: 800 },
+        refresh: { intervalMs: 1_000, jitter: 0.1, backoffBaseMs: 100, backoffMaxMs: 800 },
         clock,
       }),
     );
@@ -86,13 +86,13 @@ describeMoto("polling", () => {
     await putParameter(ssm, `${root}/a`, "2");
     await waitFor(() => config.current.a === "2", 10_000);
 
-    // With random() = 0.5: normal polls wait 100 ms; after k failures, 0.5 * min(800, 100 * 2^(k-1)).
+    // With random() = 0.5: normal polls wait 1000 ms; after k failures, 0.5 * min(800, 100 * 2^(k-1)).
     const delays = timers.map((timer) => timer.ms);
-    expect(delays[0]).toBe(100);
+    expect(delays[0]).toBe(1_000);
     expect(delays).toContain(50);
     expect(delays).toContain(100);
     expect(delays).toContain(200);
-    expect(delays.at(-1)).toBe(100);
+    expect(delays.at(-1)).toBe(1_000);
     expect(errors.every((error) => error.name === "ConfigLoadError")).toBe(true);
   });
 });

@@ -3,8 +3,23 @@ import type { SensitiveString } from "../sensitive.js";
 /** The type of a held value: SSM parameter types, a Secrets Manager secret, or a local value. */
 export type EntryType = "String" | "StringList" | "SecureString" | "Secret" | "Local";
 
-/** A value as a source holds it: sensitive ones wrapped so that they cannot be printed. */
-export type EntryValue = string | readonly string[] | SensitiveString | unknown;
+/** A value of a JSON document: what a local file (`fileSource`) can hold anywhere. */
+export type JsonValue =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly JsonValue[]
+  | { readonly [key: string]: JsonValue };
+
+/**
+ * A value as a source holds it. From AWS: a `String` as a string, a `StringList` as a list of
+ * strings, and a `SecureString` or secret wrapped in a `SensitiveString` so that it cannot be
+ * printed by accident. From a local JSON file (`fileSource`) or a custom source: any JSON value
+ * (`fileSource` turns an object's members into keys of their own, so it holds only leaves and
+ * arrays; an object that a custom source holds is one value, never a parent of other keys).
+ */
+export type EntryValue = SensitiveString | string | readonly string[] | JsonValue;
 
 /**
  * One configuration value as read from its backend, with everything needed to tell later
@@ -25,8 +40,12 @@ export interface ParameterEntry {
   /** SecureStrings and secrets: never printed, logged or emitted. */
   readonly sensitive: boolean;
   readonly lastModified?: Date | undefined;
-  /** How the source found it; sources use this to choose how to re-check it. */
-  readonly origin: "path" | "binding" | "local";
+  /**
+   * `ssmSource`'s own bookkeeping (found under `path`, or bound by name), read back only by
+   * `ssmSource` to choose how to re-check the entry. Other sources, custom ones included, leave
+   * it out.
+   */
+  readonly origin?: "path" | "binding" | undefined;
 }
 
 /** A key whose bound parameter does not exist; the schema decides whether that matters. */

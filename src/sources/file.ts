@@ -6,6 +6,7 @@ import { ConfigLoadError } from "../errors/config-load-error.js";
 import { keyOf } from "../mapping/parameter-names.js";
 import {
   type ConfigSource,
+  type EntryValue,
   makeSourceState,
   type ParameterEntry,
   type SourceState,
@@ -118,11 +119,11 @@ function flatten(root: Record<string, unknown>, file: string): ParameterEntry[] 
       key: keyOf(segments),
       segments,
       parameter: `${file}#${segments.join("/")}`,
-      value,
+      // Parsed JSON, and not an object (those became branches above).
+      value: value as EntryValue,
       version: createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 16),
       type: "Local",
       sensitive: false,
-      origin: "local",
     });
   };
   visit(root, []);

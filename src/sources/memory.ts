@@ -97,7 +97,6 @@ export function memorySource(
         type: secret ? "SecureString" : typeof value === "string" ? "String" : "StringList",
         sensitive: secret,
         lastModified: stored.lastModified,
-        origin: "path",
       });
     }
     return makeSourceState(entries);

@@ -276,6 +276,5 @@ function toEntry(secret: SecretValue): ParameterEntry {
     type: "Secret",
     sensitive: true,
     lastModified: secret.created,
-    origin: "binding",
   };
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigLoadError } from "../../src/errors/config-load-error.js";
 import { addUniqueEntry, buildTree, mergeEntries } from "../../src/mapping/config-tree.js";
 import { SensitiveString } from "../../src/sensitive.js";
-import type { MissingParameter, ParameterEntry } from "../../src/sources/contract.js";
+import type { EntryValue, MissingParameter, ParameterEntry } from "../../src/sources/contract.js";
 
 function entry(
   key: string,
@@ -14,7 +14,7 @@ function entry(
     key,
     segments: key.split("."),
     parameter: `/app/${key.replaceAll(".", "/")}`,
-    value,
+    value: value as EntryValue,
     version: 1,
     type: "String",
     sensitive: false,
@@ -117,7 +117,7 @@ describe("buildTree", () => {
   it("treats a leaf whose value is an object as a value, not a parent, and leaves it unchanged", () => {
     // Prepare
     const objectValue = { host: "h" };
-    const entries = [entry("db", objectValue, { origin: "local" }), entry("db.port", "1")];
+    const entries = [entry("db", objectValue), entry("db.port", "1")];
 
     // Act
     const error = thrown(() => buildTree(entries));

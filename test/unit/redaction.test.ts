@@ -1,14 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { redactSnapshot } from "../../src/loader/frozen-snapshot.js";
 import { REDACTED, SecretScrubber, SensitiveString } from "../../src/sensitive.js";
-import type { ParameterEntry } from "../../src/sources/contract.js";
+import type { EntryValue, ParameterEntry } from "../../src/sources/contract.js";
 
 function entry(key: string, value: unknown, sensitive = false): ParameterEntry {
   return {
     key,
     segments: key.split("."),
     parameter: `/app/${key.replaceAll(".", "/")}`,
-    value: sensitive && typeof value === "string" ? new SensitiveString(value) : value,
+    value:
+      sensitive && typeof value === "string" ? new SensitiveString(value) : (value as EntryValue),
     version: 1,
     type: sensitive ? "SecureString" : "String",
     sensitive,

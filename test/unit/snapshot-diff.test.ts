@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { diffEntries } from "../../src/loader/snapshot-diff.js";
 import { SensitiveString } from "../../src/sensitive.js";
-import type { ParameterEntry } from "../../src/sources/contract.js";
+import type { EntryValue, ParameterEntry } from "../../src/sources/contract.js";
 
 function entry(
   key: string,
@@ -12,7 +12,7 @@ function entry(
     key,
     segments: key.split("."),
     parameter: `/app/${key.replaceAll(".", "/")}`,
-    value,
+    value: value as EntryValue,
     version,
     type: "String",
     sensitive: false,

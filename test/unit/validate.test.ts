@@ -5,7 +5,7 @@ import { json } from "../../src/schema/json.js";
 import type { StandardSchemaV1 } from "../../src/schema/standard-schema.js";
 import { type ValidationContext, validateTree } from "../../src/schema/validate.js";
 import { SecretScrubber, SensitiveString } from "../../src/sensitive.js";
-import type { MissingParameter, ParameterEntry } from "../../src/sources/contract.js";
+import type { EntryValue, MissingParameter, ParameterEntry } from "../../src/sources/contract.js";
 
 function entry(
   key: string,
@@ -17,7 +17,8 @@ function entry(
     key,
     segments: options.segments ?? key.split("."),
     parameter: options.parameter ?? `/app/${key.replaceAll(".", "/")}`,
-    value: sensitive && typeof value === "string" ? new SensitiveString(value) : value,
+    value:
+      sensitive && typeof value === "string" ? new SensitiveString(value) : (value as EntryValue),
     version: 1,
     type: sensitive ? "SecureString" : "String",
     sensitive,

@@ -462,10 +462,24 @@ describe("close", () => {
   });
 
   it("stops listening to the memory source", async () => {
-    // Prepare
-    const { store, config } = setup();
+    // Prepare: count the loader's live subscriptions on the store.
+    const store = memorySource(initial, { sensitive: ["/password"] });
+    let subscribed = 0;
+    const counted: ConfigSource = {
+      ...store,
+      subscribe(listener) {
+        subscribed++;
+        const unsubscribe = (store.subscribe as NonNullable<MemorySource["subscribe"]>)(listener);
+        return () => {
+          subscribed--;
+          unsubscribe();
+        };
+      },
+    };
+    const { config } = setup({ source: counted });
     const { changes, errors } = recordEvents(config);
     await config.load();
+    const whileOpen = subscribed;
 
     // Act
     await config.close();
@@ -473,6 +487,8 @@ describe("close", () => {
     await flush();
 
     // Assess
+    expect(whileOpen).toBe(1);
+    expect(subscribed).toBe(0);
     expect(changes).toHaveLength(0);
     expect(errors).toHaveLength(0);
     expect(config.current.db.host).toBe("localhost");

@@ -16,13 +16,28 @@ export class ConfigError extends Error {
   }
 }
 
-/** True for any error of this library, also across realms or duplicated package copies. */
+/**
+ * True for any error of this library, also across realms (a `vm` context, a worker's message)
+ * or when two copies of the package are installed, where `instanceof` fails. Together with
+ * `isConfigLoadError`, `isConfigValidationError` and `isConfigListenerError`, it lets a program
+ * branch on our errors without `instanceof`:
+ *
+ * @example
+ * if (isConfigLoadError(error) && error.reason === "aws") retryLater();
+ * else if (isConfigValidationError(error)) for (const issue of error.issues) log(issue.key);
+ * else if (isConfigError(error)) log(error.name, error.message);
+ */
 export function isConfigError(error: unknown): error is ConfigError {
   // Handles cross-realm cases and two copies of the package, where instanceof fails.
-  return (
-    error instanceof ConfigError ||
-    (typeof error === "object" &&
+  if (error instanceof ConfigError) return true;
+  try {
+    return (
+      typeof error === "object" &&
       error !== null &&
-      (error as { isConfigError?: unknown }).isConfigError === true)
-  );
+      (error as { isConfigError?: unknown }).isConfigError === true
+    );
+  } catch {
+    // A hostile object (a throwing getter, a revoked Proxy) is not one of ours.
+    return false;
+  }
 }

@@ -1,4 +1,5 @@
 import { ConfigError } from "./config-error.js";
+import { hasName } from "./config-load-error.js";
 
 /**
  * A listener of the loader threw, or returned a promise that rejected. It is reported on the
@@ -26,10 +27,5 @@ export class ConfigListenerError extends ConfigError {
 
 /** True for a `ConfigListenerError`, also across realms or duplicated package copies. */
 export function isConfigListenerError(error: unknown): error is ConfigListenerError {
-  return (
-    error instanceof ConfigListenerError ||
-    (typeof error === "object" &&
-      error !== null &&
-      (error as { name?: unknown }).name === "ConfigListenerError")
-  );
+  return error instanceof ConfigListenerError || hasName(error, "ConfigListenerError");
 }

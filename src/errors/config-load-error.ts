@@ -45,9 +45,23 @@ export class ConfigLoadError extends ConfigError {
   }
 }
 
-/** True for a `ConfigLoadError`, also across realms or duplicated package copies. */
+/**
+ * True for a `ConfigLoadError`, also across realms or duplicated package copies: it checks the
+ * stable `name`, since `instanceof` (and `instanceof Error`) fails across realms.
+ */
 export function isConfigLoadError(error: unknown): error is ConfigLoadError {
-  return error instanceof Error && error.name === "ConfigLoadError";
+  return error instanceof ConfigLoadError || hasName(error, "ConfigLoadError");
+}
+
+/** True for an object whose `name` is `name`; never throws, even on a hostile object. */
+export function hasName(error: unknown, name: string): boolean {
+  try {
+    return (
+      typeof error === "object" && error !== null && (error as { name?: unknown }).name === name
+    );
+  } catch {
+    return false;
+  }
 }
 
 /**

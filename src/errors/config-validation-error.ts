@@ -1,4 +1,5 @@
 import { ConfigError } from "./config-error.js";
+import { hasName } from "./config-load-error.js";
 
 /** One problem found by the schema, tied back to the configuration key and its parameter. */
 export interface ConfigIssue {
@@ -42,7 +43,10 @@ function formatIssues(issues: readonly ConfigIssue[]): string {
   );
 }
 
-/** True for a `ConfigValidationError`, also across realms or duplicated package copies. */
+/**
+ * True for a `ConfigValidationError`, also across realms or duplicated package copies: it checks
+ * the stable `name`, since `instanceof` fails across realms.
+ */
 export function isConfigValidationError(error: unknown): error is ConfigValidationError {
-  return error instanceof Error && error.name === "ConfigValidationError";
+  return error instanceof ConfigValidationError || hasName(error, "ConfigValidationError");
 }

@@ -1,6 +1,21 @@
+import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
-import { ConfigLoadError, isConfigLoadError } from "../../src/errors/config-load-error.js";
-import { ConfigValidationError } from "../../src/errors/config-validation-error.js";
+import { z } from "zod";
+import { ConfigError, isConfigError } from "../../src/errors/config-error.js";
+import {
+  ConfigListenerError,
+  isConfigListenerError,
+} from "../../src/errors/config-listener-error.js";
+import {
+  ConfigLoadError,
+  isConfigLoadError,
+  optionsError,
+} from "../../src/errors/config-load-error.js";
+import {
+  ConfigValidationError,
+  isConfigValidationError,
+} from "../../src/errors/config-validation-error.js";
+import { createConfig, memorySource } from "../../src/index.js";
 import { parameterFromMessage, toLoadError } from "../../src/sources/aws/aws-errors.js";
 
 /** An error shaped like the AWS SDK v3's service exceptions. */
@@ -226,5 +241,183 @@ describe("parameterFromMessage", () => {
 
     // Assess
     expect(parameter).toBeUndefined();
+  });
+});
+
+describe("ConfigError, the common base", () => {
+  it("is the base of every error class of the library", () => {
+    // Act
+    const errors = [
+      new ConfigLoadError("x"),
+      new ConfigValidationError([{ key: "a", message: "bad" }]),
+      new ConfigListenerError("change", new Error("bug")),
+    ];
+
+    // Assess
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(error).toBeInstanceOf(Error);
+      expect(isConfigError(error)).toBe(true);
+      expect(error.isConfigError).toBe(true);
+    }
+  });
+
+  it("isConfigError is false for other errors and for non-errors", () => {
+    // Prepare
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error("trap");
+        },
+      },
+    );
+
+    // Act
+    const results = [
+      new Error("x"),
+      new TypeError("x"),
+      null,
+      undefined,
+      "ConfigError",
+      hostile,
+    ].map(isConfigError);
+
+    // Assess
+    expect(results).toEqual([false, false, false, false, false, false]);
+  });
+});
+
+describe("ConfigLoadError.reason", () => {
+  it('defaults to "aws" and keeps the reason it is given', () => {
+    // Act
+    const reasons = [
+      new ConfigLoadError("x").reason,
+      new ConfigLoadError("x", { reason: "mapping" }).reason,
+      new ConfigLoadError("x", { reason: "lifecycle" }).reason,
+      new ConfigLoadError("x", { reason: "source" }).reason,
+    ];
+
+    // Assess
+    expect(reasons).toEqual(["aws", "mapping", "lifecycle", "source"]);
+  });
+
+  it('optionsError starts with the factory name and has reason "options"', () => {
+    // Act
+    const error = optionsError("secretsManagerSource", "maxConcurrency must be at least 1.");
+
+    // Assess
+    expect(error.message).toBe("secretsManagerSource: maxConcurrency must be at least 1.");
+    expect(error.reason).toBe("options");
+  });
+
+  it('the loader says "lifecycle" for a read before load and for use after close', async () => {
+    // Prepare
+    const config = createConfig({ schema: z.object({}), sources: [memorySource()] });
+    let early: unknown;
+    try {
+      void config.current;
+    } catch (error) {
+      early = error;
+    }
+    const beforeLoad = await config.refresh().catch((error: unknown) => error);
+    await config.load();
+    await config.close();
+
+    // Act
+    const afterClose = await config.refresh().catch((error: unknown) => error);
+
+    // Assess
+    expect([early, beforeLoad, afterClose]).toEqual([
+      expect.objectContaining({ reason: "lifecycle" }),
+      expect.objectContaining({ reason: "lifecycle" }),
+      expect.objectContaining({ reason: "lifecycle" }),
+    ]);
+  });
+
+  it('the loader says "source" for a custom source that fails, and "aws" for an AWS SDK error', async () => {
+    // Prepare
+    const failing = (error: Error) =>
+      createConfig({
+        schema: z.object({}),
+        sources: [
+          {
+            description: "custom",
+            load: () => Promise.reject(error),
+            refresh: () => Promise.reject(error),
+          },
+        ],
+      });
+
+    // Act
+    const local = await failing(new Error("disk gone"))
+      .load()
+      .catch((error: unknown) => error);
+    const aws = await failing(awsError("AccessDeniedException", "denied"))
+      .load()
+      .catch((error: unknown) => error);
+
+    // Assess
+    expect(local).toMatchObject({ name: "ConfigLoadError", reason: "source" });
+    expect(aws).toMatchObject({ name: "ConfigLoadError", reason: "aws" });
+  });
+});
+
+describe("type guards across realms", () => {
+  /** Errors built by a copy of our classes inside another realm, where instanceof fails. */
+  const foreign = runInNewContext(`
+    class ConfigError extends Error {
+      name = "ConfigError";
+      get isConfigError() { return true; }
+    }
+    class ConfigLoadError extends ConfigError { name = "ConfigLoadError"; reason = "aws"; }
+    class ConfigValidationError extends ConfigError { name = "ConfigValidationError"; issues = []; }
+    class ConfigListenerError extends ConfigError { name = "ConfigListenerError"; event = "change"; }
+    ({
+      load: new ConfigLoadError("denied"),
+      validation: new ConfigValidationError("bad"),
+      listener: new ConfigListenerError("bug"),
+      plain: new Error("other"),
+    });
+  `) as Record<"load" | "validation" | "listener" | "plain", unknown>;
+
+  it("instanceof fails for them, which is why the guards exist", () => {
+    // Assess
+    expect(foreign.load instanceof Error).toBe(false);
+    expect(foreign.load instanceof ConfigLoadError).toBe(false);
+  });
+
+  it("each guard recognises its own class from another realm, and nothing else", () => {
+    // Act
+    const table = Object.fromEntries(
+      Object.entries(foreign).map(([kind, error]) => [
+        kind,
+        [
+          isConfigError(error),
+          isConfigLoadError(error),
+          isConfigValidationError(error),
+          isConfigListenerError(error),
+        ],
+      ]),
+    );
+
+    // Assess
+    expect(table).toEqual({
+      load: [true, true, false, false],
+      validation: [true, false, true, false],
+      listener: [true, false, false, true],
+      plain: [false, false, false, false],
+    });
+  });
+
+  it("recognises a structurally equal plain object (e.g. an error passed between workers)", () => {
+    // Prepare
+    const cloned = structuredClone({ name: "ConfigLoadError", message: "x", isConfigError: true });
+
+    // Act
+    const results = [isConfigError(cloned), isConfigLoadError(cloned)];
+
+    // Assess
+    expect(results).toEqual([true, true]);
   });
 });

@@ -13,7 +13,7 @@ describeMoto("ssm-config watch", () => {
     const root = uniquePath("cli-watch");
     await putParameter(ssm, `${root}/db/host`, "one.internal");
     await putParameter(ssm, `${root}/old`, "going away");
-    const watching = startCli(atMoto("watch", root, "--interval", "200"), { timeoutMs: 25_000 });
+    const watching = startCli(atMoto("watch", root, "--interval", "1000"), { timeoutMs: 25_000 });
     await watching.waitFor("stderr", /Watching .*\(2 parameters\)/);
 
     await putParameter(ssm, `${root}/db/host`, "two.internal");
@@ -37,7 +37,7 @@ describeMoto("ssm-config watch", () => {
   it("never prints a sensitive value, and stops on SIGTERM with 0", async () => {
     const root = uniquePath("cli-watch-secret");
     await putParameter(ssm, `${root}/password`, "canary-watch-1", "SecureString");
-    const watching = startCli(atMoto("watch", root, "--interval", "200", "--json"), {
+    const watching = startCli(atMoto("watch", root, "--interval", "1000", "--json"), {
       timeoutMs: 25_000,
     });
     await watching.waitFor("stderr", /Watching/);

@@ -174,7 +174,7 @@ describeMoto("the backend dies while the service runs", () => {
     const root = uniquePath("outage");
     await putParameter(admin, `${root}/flag`, "before");
     const { ssm } = awsClients(moto.endpoint, boundedClient(1, 500, 200));
-    const refresh = { intervalMs: 100, jitter: 0.1, backoffBaseMs: 100, backoffMaxMs: 1_000 };
+    const refresh = { intervalMs: 1_000, jitter: 0.1, backoffBaseMs: 100, backoffMaxMs: 1_000 };
     const config = track(
       createConfig({
         schema: Flag,

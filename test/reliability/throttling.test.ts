@@ -141,7 +141,7 @@ describeMoto("throttling (SSM's ThrottlingException, HTTP 400, from a loopback p
       createConfig({
         schema: Schema,
         sources: [ssmSource({ client: ssm, path })],
-        refresh: { intervalMs: 100, backoffBaseMs: 100, backoffMaxMs: 1_000 },
+        refresh: { intervalMs: 1_000, backoffBaseMs: 100, backoffMaxMs: 1_000 },
         clock: seededClock(3, 0.5),
       }),
     );
@@ -161,7 +161,7 @@ describeMoto("throttling (SSM's ThrottlingException, HTTP 400, from a loopback p
     expect(errors.every((error) => /throttl/i.test(error.message))).toBe(true);
     expect(config.current).toBe(loaded);
     reportFigure(
-      `100% throttling while polling every 100 ms: requests in ${WINDOW_MS} ms`,
+      `100% throttling while polling every second: requests in ${WINDOW_MS} ms`,
       requests,
     );
 

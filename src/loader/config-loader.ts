@@ -114,6 +114,8 @@ export class ConfigLoader<T> extends IsolatingEmitter<ConfigEvents<T>> {
   #checkedAt: number | undefined;
   /** The refresh that `fresh()` callers share. */
   #freshening: Promise<T> | undefined;
+  /** The entries the last change replaced: a `change` listener can still see their secrets. */
+  #replacedEntries: ReadonlyMap<string, ParameterEntry> | undefined;
 
   constructor(settings: LoaderSettings<T>) {
     super();
@@ -273,6 +275,18 @@ export class ConfigLoader<T> extends IsolatingEmitter<ConfigEvents<T>> {
     return this.#closing;
   }
 
+  /**
+   * A failing listener's error with every known secret (current, and the ones the last change
+   * replaced) scrubbed from it and its causes: a listener that echoes a value in its error must
+   * not leak it through `error` handlers that log.
+   */
+  protected override listenerError(event: string, cause: unknown): Error {
+    const error = super.listenerError(event, cause);
+    const state = this.#state;
+    if (state) scrubberFor(state.entries, this.#replacedEntries).scrubError(error);
+    return error;
+  }
+
   [inspect.custom](): string {
     return `ConfigLoader { revision: ${this.revision}, keys: ${this.#state?.entries.size ?? 0}, closed: ${this.#closing !== undefined} }`;
   }
@@ -380,6 +394,7 @@ export class ConfigLoader<T> extends IsolatingEmitter<ConfigEvents<T>> {
     if (this.#closing || this.#state !== state) return [];
     const current = deepFreeze(value);
     const revision = changes.length > 0 ? state.revision + 1 : state.revision;
+    if (changes.length > 0) this.#replacedEntries = state.entries;
     this.#state = {
       value: changes.length > 0 ? current : state.value,
       revision,

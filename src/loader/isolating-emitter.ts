@@ -140,10 +140,18 @@ export class IsolatingEmitter<Events extends EventMap<Events>> {
     return this;
   }
 
+  /**
+   * The error reported on `error` for a failed listener of `event`. A subclass may override it
+   * to clean the listener's error first (the loader scrubs secrets from it).
+   */
+  protected listenerError(event: string, cause: unknown): Error {
+    return new ConfigListenerError(event, cause);
+  }
+
   #failed(event: keyof Events, error: unknown): void {
     if (event === "error") return;
     try {
-      this.#dispatch("error", [new ConfigListenerError(String(event), error)]);
+      this.#dispatch("error", [this.listenerError(String(event), error)]);
     } catch {
       // #dispatch isolates every listener; nothing may escape into the caller.
     }

@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import {
@@ -300,6 +301,33 @@ describe("change listeners", () => {
     // Assess
     expect(seen).toEqual([2, 3]);
     expect(config.current.db.host).toBe("two");
+  });
+
+  it("a listener error that echoes a secret, old or new, is reported without it", async () => {
+    // Prepare
+    const { store, config } = setup();
+    await config.load();
+    config.on("change", (event) => {
+      throw new Error(`cannot use ${event.current.password}`);
+    });
+    config.on("change", async (event) => {
+      throw new Error(`was ${event.previous.password}`);
+    });
+    const reported: Error[] = [];
+    config.on("error", (error) => reported.push(error));
+
+    // Act
+    store.set("/password", "rotated-secret-42");
+    await flush();
+    await flush();
+
+    // Assess
+    expect(reported).toHaveLength(2);
+    const printed = reported.map((error) => inspect(error, { depth: 5 })).join("\n");
+    expect(printed).toContain("cannot use [REDACTED]");
+    expect(printed).toContain("was [REDACTED]");
+    expect(printed).not.toContain("rotated-secret-42");
+    expect(printed).not.toContain("hunter22-secret");
   });
 
   it("no change event fires when a refresh finds nothing new", async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { isConfigError } from "../../src/errors/config-error.js";
 import {
   ConfigLoadError,
   type ConfigSource,
@@ -13,6 +14,7 @@ import {
 } from "../../src/index.js";
 import { awsClients, describeMoto, putParameter, uniquePath } from "../support/aws.js";
 import { parameterChangeEvent, secretApiCallEvent } from "../support/events.js";
+import { HOSTILE_ACCEPTED, HOSTILE_REJECTED } from "../support/hostile-events.js";
 import { closeAfterEach } from "../support/loaders.js";
 import { failOnUnhandledRejections } from "./harness.js";
 
@@ -192,6 +194,36 @@ describe("malformed events", () => {
     expect(await config.handleEvent(event)).toEqual([]);
     expect(config.current).toBe(before);
     expect(calls).toEqual({ refresh: 0, applyNotices: 0 });
+  });
+
+  it.each(HOSTILE_REJECTED)(
+    "rejects %s with an EventFormatError, runs none of its getters or methods, and changes nothing",
+    async (_, make) => {
+      const { config, calls } = await loaded();
+      const before = config.current;
+      const { input, ran } = make();
+
+      const error = await config.handleEvent(input).catch((caught: unknown) => caught);
+
+      expect(error).toBeInstanceOf(EventFormatError);
+      expect(error).toBeInstanceOf(TypeError);
+      expect(isConfigError(error)).toBe(true);
+      expect((error as Error).message.length).toBeLessThan(300);
+      expect(ran()).toBe(0);
+      expect(config.current).toBe(before);
+      expect(config.revision).toBe(1);
+      expect(calls).toEqual({ refresh: 0, applyNotices: 0 });
+    },
+  );
+
+  it.each(HOSTILE_ACCEPTED)("reads %s as plain data and runs none of its code", async (_, make) => {
+    const { config } = await loaded();
+    const before = config.current;
+    const { input, ran } = make();
+
+    expect(await config.handleEvent(input)).toEqual([]);
+    expect(ran()).toBe(0);
+    expect(config.current).toBe(before);
   });
 
   it("accepts an event whose JSON carries a __proto__ key, without touching Object.prototype", async () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { isConfigError } from "../../src/errors/config-error.js";
 import { EventFormatError, parseChangeEvent } from "../../src/events/aws-events.js";
 import { parseSourceResult, sameSecret, secretIdForms } from "../../src/sources/aws/secret-ids.js";
+import { HOSTILE_ACCEPTED, HOSTILE_REJECTED } from "../support/hostile-events.js";
 
 const ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/stripe-AbC123";
 
@@ -377,6 +379,111 @@ describe("parseChangeEvent: malformed input", () => {
 
     // Assess
     expect((error as Error).message).toMatch(/Records\[1\]/);
+  });
+});
+
+describe("parseChangeEvent: hostile input", () => {
+  it.each(HOSTILE_REJECTED)(
+    "rejects %s with a short EventFormatError, running none of its getters or methods",
+    (_, make) => {
+      // Prepare
+      const { input, ran } = make();
+
+      // Act
+      const error = thrown(() => parseChangeEvent(input));
+
+      // Assess
+      expect(error).toBeInstanceOf(EventFormatError);
+      expect(error).toBeInstanceOf(TypeError);
+      expect((error as Error).message.length).toBeLessThan(300);
+      expect(ran()).toBe(0);
+    },
+  );
+
+  it.each(HOSTILE_ACCEPTED)("reads %s as plain data, running none of its code", (_, make) => {
+    // Prepare
+    const { input, ran } = make();
+
+    // Act
+    const notices = parseChangeEvent(input);
+
+    // Assess
+    expect(notices.length).toBeGreaterThan(0);
+    for (const notice of notices)
+      expect(notice).toMatchObject({ kind: "parameter-changed", name: "/a" });
+    expect(ran()).toBe(0);
+  });
+
+  it("keeps what reading the input threw as the cause", () => {
+    // Prepare
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+
+    // Act
+    const error = thrown(() => parseChangeEvent(proxy)) as EventFormatError;
+
+    // Assess
+    expect(error).toBeInstanceOf(EventFormatError);
+    expect(error.cause).toBeInstanceOf(TypeError);
+    expect(error.message).toMatch(/could not be read/);
+  });
+
+  it("wraps a thrown value whose own traps throw, without touching it", () => {
+    // Prepare
+    let touched = 0;
+    const hostile = new Proxy(
+      {},
+      {
+        getPrototypeOf() {
+          touched++;
+          throw new Error("trap called");
+        },
+        get() {
+          touched++;
+          throw new Error("trap called");
+        },
+      },
+    );
+    const input = new Proxy(
+      {},
+      {
+        getOwnPropertyDescriptor() {
+          throw hostile;
+        },
+      },
+    );
+
+    // Act
+    const error = thrown(() => parseChangeEvent(input)) as EventFormatError;
+
+    // Assess
+    expect(Object.getPrototypeOf(error)).toBe(EventFormatError.prototype);
+    expect(error.cause).toBe(hostile);
+    expect(touched).toBe(0);
+  });
+
+  it("shortens a huge detail-type in its message", () => {
+    // Prepare
+    const detailType = "x".repeat(100_000);
+
+    // Act
+    const error = thrown(() => parseChangeEvent({ "detail-type": detailType, source: "aws.ssm" }));
+
+    // Assess
+    expect(error).toBeInstanceOf(EventFormatError);
+    expect((error as Error).message.length).toBeLessThan(200);
+  });
+});
+
+describe("EventFormatError", () => {
+  it("is recognised by isConfigError while it stays a TypeError", () => {
+    // Act
+    const error = new EventFormatError("not an event");
+
+    // Assess
+    expect(isConfigError(error)).toBe(true);
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.name).toBe("EventFormatError");
   });
 });
 

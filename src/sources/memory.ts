@@ -1,4 +1,4 @@
-import { ConfigLoadError } from "../errors/config-load-error.js";
+import { ConfigLoadError, optionsError } from "../errors/config-load-error.js";
 import { keyOf, segmentsForName, withLeadingSlash } from "../mapping/parameter-names.js";
 import { SensitiveString } from "../sensitive.js";
 import {
@@ -28,6 +28,11 @@ export interface MemorySource extends ConfigSource {
   get(name: string): MemoryValue | undefined;
 }
 
+const FACTORY = "memorySource";
+const OPTION_NAMES = ["sensitive"] as const;
+/** Parameter Store's limit on a name; longer ones would never exist there either. */
+const MAX_NAME_CHARS = 2_048;
+
 interface Stored {
   readonly value: MemoryValue;
   readonly version: number;
@@ -47,35 +52,19 @@ export function memorySource(
   initial: Record<string, MemoryValue> = {},
   options: MemorySourceOptions = {},
 ): MemorySource {
+  const { sensitive } = checkOptions(initial, options);
   const values = new Map<string, Stored>();
   const history = new Map<string, number>();
-  const sensitive = new Set((options.sensitive ?? []).map(withLeadingSlash));
   const listeners = new Set<() => void>();
 
-  const write = (rawName: string, value: MemoryValue) => {
-    if (typeof rawName !== "string" || rawName.replace(/\//g, "") === "") {
-      throw new ConfigLoadError(
-        `memorySource: ${JSON.stringify(rawName)} is not a parameter name such as "/db/host".`,
-      );
-    }
-    if (
-      typeof value !== "string" &&
-      !(Array.isArray(value) && value.every((item) => typeof item === "string"))
-    ) {
-      throw new ConfigLoadError(
-        `memorySource: the value of "${rawName}" must be a string or an array of strings.`,
-      );
-    }
-    const name = withLeadingSlash(rawName);
+  const write = (name: string, value: readonly string[] | string) => {
     const version = (history.get(name) ?? 0) + 1;
     history.set(name, version);
-    values.set(name, {
-      value: Array.isArray(value) ? [...value] : value,
-      version,
-      lastModified: new Date(),
-    });
+    values.set(name, { value, version, lastModified: new Date() });
   };
-  for (const [name, value] of Object.entries(initial)) write(name, value);
+  for (const [name, value] of Object.entries(initial)) {
+    write(checkName(FACTORY, name), checkValue(FACTORY, name, value));
+  }
 
   const notify = () => {
     for (const listener of [...listeners]) listener();
@@ -83,13 +72,24 @@ export function memorySource(
 
   const snapshot = (): SourceState => {
     const entries: ParameterEntry[] = [];
+    const owners = new Map<string, string>();
     for (const [name, stored] of values) {
       const segments = segmentsForName("/", name, "preserve");
       if (!segments) continue;
+      const key = keyOf(segments);
+      // `/a.b` and `/a/b` both map to `a.b`: refuse, as ssmSource does, rather than pick one.
+      const other = owners.get(key);
+      if (other !== undefined) {
+        throw new ConfigLoadError(
+          `memorySource: "${other}" and "${name}" both map to key "${key}". Delete or rename one of them.`,
+          { parameter: name, reason: "mapping" },
+        );
+      }
+      owners.set(key, name);
       const secret = sensitive.has(name);
       const value = stored.value;
       entries.push({
-        key: keyOf(segments),
+        key,
         segments,
         parameter: name,
         value: secret && typeof value === "string" ? new SensitiveString(value) : value,
@@ -119,12 +119,12 @@ export function memorySource(
       return same(previous) ? previous : snapshot();
     },
     concerns(notice: ChangeNotice) {
-      return (
-        notice.kind !== "secret-changed" &&
-        (values.has(withLeadingSlash(notice.name)) || history.has(withLeadingSlash(notice.name)))
-      );
+      // By exact parameter name, never by key: `/a//b` or `/a/b/` is not `/a/b`.
+      return notice.kind !== "secret-changed" && history.has(notice.name);
     },
     async applyNotices(previous) {
+      // The store itself is the truth: a notice (even a removal) only prompts a re-read, so a
+      // stale or forged Delete cannot remove a value that is still here.
       return same(previous) ? previous : snapshot();
     },
     subscribe(listener) {
@@ -132,14 +132,97 @@ export function memorySource(
       return () => listeners.delete(listener);
     },
     set(name, value) {
-      write(name, value);
+      const checked = checkName("memorySource.set", name);
+      write(checked, checkValue("memorySource.set", checked, value));
       notify();
     },
     delete(name) {
-      if (values.delete(withLeadingSlash(name))) notify();
+      if (values.delete(checkName("memorySource.delete", name))) notify();
     },
     get(name) {
-      return values.get(withLeadingSlash(name))?.value;
+      return values.get(checkName("memorySource.get", name))?.value;
     },
   };
+}
+
+/** Checks `initial` and `options` before anything is stored. */
+function checkOptions(initial: unknown, options: unknown): { sensitive: ReadonlySet<string> } {
+  if (!isPlainObject(initial)) {
+    throw optionsError(
+      FACTORY,
+      'initial values must be a plain object of name -> string or string array, such as { "/db/host": "localhost" }.',
+    );
+  }
+  if (!isPlainObject(options)) {
+    throw optionsError(
+      FACTORY,
+      'options must be an object such as { sensitive: ["/db/password"] }.',
+    );
+  }
+  const unknown = Object.keys(options).find(
+    (name) => !(OPTION_NAMES as readonly string[]).includes(name),
+  );
+  if (unknown !== undefined) {
+    // A misspelt `sensitive` would otherwise leave secrets unredacted without a word.
+    throw optionsError(
+      FACTORY,
+      `unknown option ${JSON.stringify(unknown)}; the only option is "sensitive".`,
+    );
+  }
+  const sensitive = options.sensitive ?? [];
+  if (!Array.isArray(sensitive)) {
+    throw optionsError(
+      FACTORY,
+      'sensitive must be an array of parameter names, such as ["/db/password"].',
+    );
+  }
+  const names = new Set<string>();
+  for (let index = 0; index < sensitive.length; index++) {
+    names.add(checkName(FACTORY, sensitive[index], `sensitive[${index}]`));
+  }
+  return { sensitive: names };
+}
+
+/**
+ * A parameter name in its stored form (leading `/` added), or an options error. Empty segments
+ * (`/a//b`, `/a/b/`) are refused: they would map to the key of another name.
+ */
+function checkName(where: string, name: unknown, what = "name"): string {
+  const valid =
+    typeof name === "string" &&
+    name.length <= MAX_NAME_CHARS &&
+    withLeadingSlash(name)
+      .slice(1)
+      .split("/")
+      .every((segment) => segment.length > 0);
+  if (!valid) {
+    const shown = typeof name === "string" ? JSON.stringify(name.slice(0, 100)) : typeof name;
+    throw optionsError(
+      where,
+      `${what} ${shown} is not a parameter name such as "/db/host" (no empty segments, at most ${MAX_NAME_CHARS} characters).`,
+    );
+  }
+  return withLeadingSlash(name);
+}
+
+/** A copy of a value that is a string or an array of strings, or an options error. */
+function checkValue(where: string, name: string, value: unknown): MemoryValue {
+  if (typeof value === "string") return value;
+  if (Array.isArray(value)) {
+    const copy: string[] = [];
+    // An index loop, so that holes (which `every` skips) are caught too.
+    for (let index = 0; index < value.length; index++) {
+      const item: unknown = value[index];
+      if (typeof item !== "string") break;
+      copy.push(item);
+    }
+    if (copy.length === value.length) return copy;
+  }
+  throw optionsError(where, `the value of "${name}" must be a string or an array of strings.`);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }

@@ -1,6 +1,5 @@
-import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import pLimit from "p-limit";
-import { ConfigLoadError } from "../errors/config-load-error.js";
+import { optionsError } from "../errors/config-load-error.js";
 import { parseBindingKey } from "../mapping/parameter-names.js";
 import { SensitiveString } from "../sensitive.js";
 import { awsErrorName, toLoadError } from "./aws/aws-errors.js";
@@ -21,13 +20,26 @@ import {
 
 /** Options of {@link secretsManagerSource}. */
 export interface SecretsManagerSourceOptions {
-  /** The client to use. @default `new SecretsManagerClient(...)` with 5 s connection and 15 s request timeouts */
-  client?: SecretsManagerClient | AwsClientLike;
+  /**
+   * The client to use: any AWS SDK v3 `SecretsManagerClient` (declared structurally, so that
+   * these types do not need `@aws-sdk/client-secrets-manager` installed to type-check).
+   * @default `new SecretsManagerClient(...)` with 5 s connection and 15 s request timeouts
+   */
+  client?: AwsClientLike;
   /** Dotted key -> secret name or ARN. */
   secrets: Record<string, string>;
-  /** How many requests may be in flight at once. @default 10 */
+  /** How many requests may be in flight at once, from 1 to 50. @default 10 */
   maxConcurrency?: number;
 }
+
+const FACTORY = "secretsManagerSource";
+const OPTION_NAMES = ["client", "secrets", "maxConcurrency"] as const;
+/** The SDK's default connection pool holds 50 sockets; more concurrency only queues there. */
+const MAX_CONCURRENCY = 50;
+/** What Secrets Manager allows in a name (up to 512 characters), and the ARN around one. */
+const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+const SECRET_ARN =
+  /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}$/;
 
 /** `BatchGetSecretValue` takes at most 20 ids. */
 const IDS_PER_BATCH = 20;
@@ -54,26 +66,9 @@ interface SecretValue {
  * secretsManagerSource({ secrets: { "db.password": "prod/db-password" } })
  */
 export function secretsManagerSource(options: SecretsManagerSourceOptions): ConfigSource {
-  if (
-    typeof options !== "object" ||
-    options === null ||
-    typeof options.secrets !== "object" ||
-    !options.secrets
-  ) {
-    throw new ConfigLoadError("secretsManagerSource: pass { secrets: { key: secretId } }.");
-  }
-  const bindings: SecretBinding[] = Object.entries(options.secrets).map(([key, secretId]) => {
-    if (typeof secretId !== "string" || secretId.length === 0 || secretId.length > 2048) {
-      throw new ConfigLoadError(
-        `secretsManagerSource: key "${key}" must be bound to a secret name or ARN.`,
-      );
-    }
-    return { key, segments: parseBindingKey(key), secretId };
-  });
-  if (bindings.length === 0)
-    throw new ConfigLoadError("secretsManagerSource: secrets is empty; bind at least one.");
-  const limit = pLimit(options.maxConcurrency ?? 10);
-  let client = options.client as AwsClientLike | undefined;
+  const { bindings, maxConcurrency } = checkOptions(options);
+  const limit = pLimit(maxConcurrency);
+  let client = options.client;
   const sdk = () => import("@aws-sdk/client-secrets-manager");
   const getClient = async (): Promise<AwsClientLike> => {
     if (!client) {
@@ -248,6 +243,74 @@ export function secretsManagerSource(options: SecretsManagerSourceOptions): Conf
       return wanted.length === 0 ? previous : reread(previous, wanted, context);
     },
   };
+}
+
+/** Checks every option before anything is called; throws `optionsError(FACTORY, ...)`. */
+function checkOptions(options: SecretsManagerSourceOptions): {
+  bindings: SecretBinding[];
+  maxConcurrency: number;
+} {
+  if (!isPlainObject(options)) {
+    throw optionsError(FACTORY, "pass an options object such as { secrets: { key: secretId } }.");
+  }
+  const unknown = Object.keys(options).find(
+    (name) => !(OPTION_NAMES as readonly string[]).includes(name),
+  );
+  if (unknown !== undefined) {
+    // A misspelt option would otherwise be ignored without a word.
+    throw optionsError(
+      FACTORY,
+      `unknown option ${JSON.stringify(unknown)}; the options are ${OPTION_NAMES.join(", ")}.`,
+    );
+  }
+  const { client, secrets, maxConcurrency = 10 } = options;
+  if (
+    client !== undefined &&
+    (typeof client !== "object" || client === null || typeof client.send !== "function")
+  ) {
+    throw optionsError(FACTORY, "client must be a SecretsManagerClient (an object with send()).");
+  }
+  if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1 || maxConcurrency > MAX_CONCURRENCY) {
+    throw optionsError(
+      FACTORY,
+      `maxConcurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, not ${String(maxConcurrency)}.`,
+    );
+  }
+  if (!isPlainObject(secrets)) {
+    throw optionsError(
+      FACTORY,
+      'secrets must be a plain object of dotted key -> secret name or ARN, such as { "db.password": "prod/db" }.',
+    );
+  }
+  const bindings = Object.entries(secrets).map(([key, secretId]): SecretBinding => {
+    let segments: string[];
+    try {
+      segments = parseBindingKey(key);
+    } catch {
+      throw optionsError(
+        FACTORY,
+        `secrets key ${JSON.stringify(key)} is not a dotted identifier such as "db.password" (segments start with a letter, "_" or "$"; "__proto__", "constructor" and "prototype" are not allowed).`,
+      );
+    }
+    if (
+      typeof secretId !== "string" ||
+      !(SECRET_NAME.test(secretId) || SECRET_ARN.test(secretId))
+    ) {
+      throw optionsError(
+        FACTORY,
+        `key "${key}" must be bound to a secret name (up to 512 letters, digits and /_+=.@-) or a Secrets Manager ARN.`,
+      );
+    }
+    return { key, segments, secretId };
+  });
+  if (bindings.length === 0) throw optionsError(FACTORY, "secrets is empty; bind at least one.");
+  return { bindings, maxConcurrency };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 function toSecretValue(

@@ -35,9 +35,9 @@ const SNS_CONTROL_TYPES = new Set(["SubscriptionConfirmation", "UnsubscribeConfi
 /** Nesting allowed for SQS bodies in SNS envelopes in arrays. */
 const MAX_DEPTH = 6;
 /** Array items (events, records, resources) read from one input: a Lambda SQS batch holds at most 10,000 records. */
-export const MAX_EVENT_ITEMS = 10_000;
+const MAX_EVENT_ITEMS = 10_000;
 /** Characters of one JSON body: SQS messages are at most 1 MiB, EventBridge and SNS ones 256 KB. */
-export const MAX_EVENT_BODY_CHARS = 1_048_576;
+const MAX_EVENT_BODY_CHARS = 1_048_576;
 /** Characters of all JSON bodies of one input: a Lambda invocation carries at most 6 MB. */
 const MAX_TOTAL_BODY_CHARS = 8 * MAX_EVENT_BODY_CHARS;
 /** Parameter names and secret ids (names or ARNs) are at most 2,048 characters. */

@@ -6,7 +6,7 @@ import {
   type SecretsManagerSourceOptions,
   secretsManagerSource,
 } from "../../src/index.js";
-import type { ChangeNotice, SourceSnapshot } from "../../src/sources/contract.js";
+import type { ChangeNotice, SourceState } from "../../src/sources/contract.js";
 
 const ACCOUNT_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret";
 const arnOf = (name: string) => `${ACCOUNT_ARN}:${name}-AbC123`;
@@ -256,7 +256,7 @@ describe("secretsManagerSource: change notices", () => {
       previous,
       [changed(arnOf("prod/db"))],
       context(),
-    )) as SourceSnapshot;
+    )) as SourceState;
 
     // Assess
     expect(fake.calls).toEqual([["GetSecretValueCommand", { SecretId: "prod/db" }]]);

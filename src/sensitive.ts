@@ -206,8 +206,24 @@ function isWordChar(code: number): boolean {
   );
 }
 
+/**
+ * `text.startsWith(form, index)`, fast for long forms: V8 compares `startsWith` character by
+ * character (about 2 ns each), while `===` on a slice compares memory (a 2 KB secret: 4.4 us
+ * against 0.4 us).
+ */
+function startsWithAt(text: string, form: string, index: number): boolean {
+  if (form.length <= 64) return text.startsWith(form, index);
+  if (index + form.length > text.length) return false;
+  return index === 0 && form.length === text.length
+    ? text === form
+    : text.slice(index, index + form.length) === form;
+}
+
 function pairHash(text: string, index: number): number {
-  return ((text.charCodeAt(index) * 31) ^ text.charCodeAt(index + 1)) & 0xffff;
+  // Exact for two Latin-1 characters (the usual case), a plain hash beyond.
+  const first = text.charCodeAt(index);
+  const second = text.charCodeAt(index + 1);
+  return (((first ^ (first >>> 8)) & 0xff) << 8) | ((second ^ (second >>> 8)) & 0xff);
 }
 
 interface ChunkNode {
@@ -293,7 +309,7 @@ class FormIndex {
       node = node.children.get(text.slice(start, start + CHUNK));
       if (!node) break;
       for (const form of node.forms) {
-        if (form.length > best && text.startsWith(form, index)) {
+        if (form.length > best && startsWithAt(text, form, index)) {
           best = form.length;
           break;
         }

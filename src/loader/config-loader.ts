@@ -9,7 +9,7 @@ import { type Clock, clampDelay, systemClock, type TimerHandle } from "../schedu
 import { Poller, type PollingOptions } from "../scheduling/poller.js";
 import type { StandardSchemaV1 } from "../schema/standard-schema.js";
 import { validateTree } from "../schema/validate.js";
-import { SecretScrubber, SensitiveString } from "../sensitive.js";
+import { appliedScrubber, scrubberFor } from "../sensitive.js";
 import type {
   ChangeNotice,
   ConfigSource,
@@ -17,7 +17,7 @@ import type {
   ParameterEntry,
   SourceState,
 } from "../sources/contract.js";
-import { deepFreeze, redactSnapshot } from "./frozen-snapshot.js";
+import { freezeSnapshot, redactSnapshot } from "./frozen-snapshot.js";
 import { IsolatingEmitter } from "./isolating-emitter.js";
 import { type Change, diffEntries } from "./snapshot-diff.js";
 import { emptyWork, mergeWork, SyncQueue, type SyncWork } from "./sync-queue.js";
@@ -309,7 +309,10 @@ export class ConfigLoader<T> extends IsolatingEmitter<ConfigEvents<T>> {
     const merged = mergeEntries(snapshots);
     const value = await this.#validate(merged);
     if (this.#closing) throw closedError();
-    this.#state = { value: deepFreeze(value), revision: 1, sources: snapshots, ...merged };
+    const frozen = freezeSnapshot(value, merged.entries.values(), () =>
+      appliedScrubber(merged.entries),
+    );
+    this.#state = { value: frozen, revision: 1, sources: snapshots, ...merged };
     this.#checkedAt = started;
     this.#startWatching();
     return this.#state.value;
@@ -392,7 +395,9 @@ export class ConfigLoader<T> extends IsolatingEmitter<ConfigEvents<T>> {
     }
     const value = await this.#validate(merged, state.entries);
     if (this.#closing || this.#state !== state) return [];
-    const current = deepFreeze(value);
+    const current = freezeSnapshot(value, merged.entries.values(), () =>
+      appliedScrubber(merged.entries),
+    );
     const revision = changes.length > 0 ? state.revision + 1 : state.revision;
     if (changes.length > 0) this.#replacedEntries = state.entries;
     this.#state = {
@@ -480,36 +485,6 @@ function closedError(): ConfigLoadError {
     "This config was closed; create a new one with createConfig() to read again.",
     { reason: "lifecycle" },
   );
-}
-
-/** Scrubbers of applied entry sets, built once each: failing refreshes and redactions reuse them. */
-const appliedScrubbers = new WeakMap<ReadonlyMap<string, ParameterEntry>, SecretScrubber>();
-
-/** The scrubber of an applied entry set (which never changes once applied). */
-function appliedScrubber(entries: ReadonlyMap<string, ParameterEntry>): SecretScrubber {
-  let scrubber = appliedScrubbers.get(entries);
-  if (!scrubber) {
-    scrubber = scrubberFor(entries);
-    appliedScrubbers.set(entries, scrubber);
-  }
-  return scrubber;
-}
-
-/** A scrubber that knows every secret of the given entry sets. */
-function scrubberFor(
-  ...entrySets: Array<ReadonlyMap<string, ParameterEntry> | undefined>
-): SecretScrubber {
-  const scrubber = new SecretScrubber();
-  for (const entries of entrySets) {
-    for (const entry of entries?.values() ?? []) {
-      if (entry.value instanceof SensitiveString) scrubber.add(entry.value.reveal());
-      else if (entry.sensitive && typeof entry.value === "string") scrubber.add(entry.value);
-      else if (entry.sensitive && Array.isArray(entry.value)) {
-        for (const item of entry.value) if (typeof item === "string") scrubber.add(item);
-      }
-    }
-  }
-  return scrubber;
 }
 
 function sameKeys(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknown>): boolean {

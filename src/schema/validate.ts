@@ -1,5 +1,5 @@
 import { type ConfigIssue, ConfigValidationError } from "../errors/config-validation-error.js";
-import type { SecretScrubber } from "../sensitive.js";
+import { REDACTED, type SecretScrubber } from "../sensitive.js";
 import type { MissingParameter, ParameterEntry } from "../sources/contract.js";
 import type { StandardSchemaV1 } from "./standard-schema.js";
 
@@ -13,31 +13,90 @@ export interface ValidationContext {
 /**
  * Validates a tree with any Standard Schema. Resolves with the schema's output, or rejects with
  * one `ConfigValidationError` listing every issue, each tied to its key and parameter, with
- * every sensitive value scrubbed from the messages.
+ * every sensitive value scrubbed from the messages. A schema that throws, or that answers with
+ * something other than a well-formed result (an issue without a message, a path that is not an
+ * array), still yields a `ConfigValidationError`, never a crash of the loader.
  */
 export async function validateTree<Output>(
   schema: StandardSchemaV1<unknown, Output>,
   tree: unknown,
   context: ValidationContext,
 ): Promise<Output> {
-  let result: StandardSchemaV1.Result<Output>;
+  let result: unknown;
   try {
     result = await schema["~standard"].validate(tree);
   } catch (error) {
     // A refine or transform that throws: report it as an issue, never as a crash of the loader.
-    const message = error instanceof Error ? error.message : String(error);
     throw new ConfigValidationError([
-      { key: "", message: context.scrubber.scrub(`The schema threw: ${message}`) },
+      { key: "", message: context.scrubber.scrub(`The schema threw: ${describe(error)}`) },
     ]);
   }
-  if (!result.issues) return result.value;
-  throw new ConfigValidationError(result.issues.map((issue) => toConfigIssue(issue, context)));
+  let issues: unknown;
+  try {
+    if (typeof result !== "object" || result === null) throw new TypeError("no result object");
+    issues = (result as { issues?: unknown }).issues;
+    if (issues === undefined || issues === null) return (result as { value: Output }).value;
+  } catch {
+    throw new ConfigValidationError([{ key: "", message: UNREADABLE_RESULT }]);
+  }
+  const list = readIssues(issues);
+  throw new ConfigValidationError(
+    list.length > 0
+      ? list.map((issue) => toConfigIssue(issue, context))
+      : [{ key: "", message: UNREADABLE_RESULT }],
+  );
 }
 
-function pathOf(issue: StandardSchemaV1.Issue): string[] {
-  return (issue.path ?? []).map((segment) =>
-    String(typeof segment === "object" && segment !== null ? segment.key : segment),
-  );
+const UNREADABLE_RESULT =
+  "The schema reported a failure in a form this library cannot read (a Standard Schema result needs `value` or an `issues` array); check the schema's vendor and version.";
+const NO_MESSAGE = "The schema reported an issue without a message.";
+
+/** An issue as it was read, defensively, from whatever the schema returned. */
+interface ReadIssue {
+  readonly message: string;
+  readonly path: string[];
+}
+
+/** Reads a schema's issues without trusting their shape: getters may throw, fields may be missing. */
+function readIssues(issues: unknown): ReadIssue[] {
+  let items: unknown[];
+  try {
+    items = Array.isArray(issues) ? [...(issues as unknown[])] : [];
+  } catch {
+    return [];
+  }
+  return items.map((issue) => {
+    try {
+      const { message, path } = issue as { message?: unknown; path?: unknown };
+      return {
+        message: typeof message === "string" ? message : NO_MESSAGE,
+        path: Array.isArray(path) ? path.map(segmentText) : [],
+      };
+    } catch {
+      return { message: NO_MESSAGE, path: [] };
+    }
+  });
+}
+
+/** A path segment as text: a property key, or a `{ key }` segment (a symbol prints as `Symbol(…)`). */
+function segmentText(segment: unknown): string {
+  const key =
+    typeof segment === "object" && segment !== null ? (segment as { key?: unknown }).key : segment;
+  if (typeof key === "string") return key;
+  if (typeof key === "number" || typeof key === "symbol" || typeof key === "bigint") {
+    return String(key);
+  }
+  return "?";
+}
+
+/** An error's text without trusting it: `String()` of some objects throws. */
+function describe(error: unknown): string {
+  try {
+    if (error instanceof Error) return typeof error.message === "string" ? error.message : "";
+    return String(error);
+  } catch {
+    return "(a value that cannot be printed)";
+  }
 }
 
 /** Finds the entry (or missing binding) whose key is the longest prefix of the issue's path. */
@@ -59,12 +118,23 @@ function ownerOf(
   return undefined;
 }
 
-function toConfigIssue(issue: StandardSchemaV1.Issue, context: ValidationContext): ConfigIssue {
-  const path = pathOf(issue);
+function toConfigIssue(issue: ReadIssue, context: ValidationContext): ConfigIssue {
+  const { path } = issue;
+  const { scrubber } = context;
   const owner = ownerOf(path, context);
-  let message = context.scrubber.scrub(issue.message);
-  if (!owner) return { key: path.join("."), message };
-  if (owner.rest.length > 0) message = `at ${owner.rest.join(".")}: ${message}`;
+  let message = scrubber.scrub(issue.message);
+  if (!owner) return { key: scrubber.scrub(path.join(".")), message };
+  if (owner.rest.length > 0) {
+    // Inside a secret, a key the secret holds is part of its value (a record's keys may be
+    // tokens): it prints as [REDACTED]. Keys the schema asks for and the secret lacks still show.
+    const inSecret = context.entries.get(owner.key)?.sensitive === true;
+    const rest = owner.rest.map((segment) =>
+      inSecret && scrubber.isSecretKey(segment) && !/^\d+$/.test(segment)
+        ? REDACTED
+        : scrubber.scrub(segment),
+    );
+    message = `at ${rest.join(".")}: ${message}`;
+  }
   if (owner.missing) {
     message = `parameter "${owner.parameter}" was not found (${message}); create it or change the binding.`;
   }

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { type FSWatcher, watch as watchFs } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
-import { ConfigLoadError } from "../errors/config-load-error.js";
+import { ConfigLoadError, optionsError } from "../errors/config-load-error.js";
 import { keyOf } from "../mapping/parameter-names.js";
 import {
   type ConfigSource,
@@ -13,11 +13,20 @@ import {
   sameSourceState,
 } from "./contract.js";
 
+/** Largest `debounceMs`: a minute; a longer wait makes an edit look lost. */
+const MAX_DEBOUNCE_MS = 60_000;
+/**
+ * Deepest nesting of objects and arrays a file may hold. Configuration is rarely more than a few
+ * levels deep; the bound keeps every later walk (freezing, validation by a recursive schema,
+ * printing) far from any stack limit, and turns a pathological file into a clear error.
+ */
+const MAX_DEPTH = 100;
+
 /** Options of {@link fileSource}. */
 export interface FileSourceOptions {
   /** Reload when the file changes (debounced); an invalid edit keeps the last good snapshot. @default false */
   watch?: boolean;
-  /** Quiet time after the last file event before reloading. @default 100 */
+  /** Quiet time after the last file event before reloading, 0 to 60,000. @default 100 */
   debounceMs?: number;
 }
 
@@ -32,13 +41,28 @@ export interface FileSourceOptions {
  */
 export function fileSource(path: string, options: FileSourceOptions = {}): ConfigSource {
   if (typeof path !== "string" || path.length === 0) {
-    throw new ConfigLoadError(
-      'fileSource: pass the path of a JSON file, e.g. fileSource("./config.json").',
+    throw optionsError(
+      "fileSource",
+      'pass the path of a JSON file, e.g. fileSource("./config.json").',
     );
   }
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw optionsError("fileSource", "options must be an object such as { watch: true }.");
+  }
+  if (options.watch !== undefined && typeof options.watch !== "boolean") {
+    throw optionsError("fileSource", `watch must be true or false, not ${String(options.watch)}.`);
+  }
   const debounceMs = options.debounceMs ?? 100;
-  if (!Number.isFinite(debounceMs) || debounceMs < 0) {
-    throw new ConfigLoadError("fileSource: debounceMs must be a number of milliseconds >= 0.");
+  if (
+    typeof debounceMs !== "number" ||
+    !Number.isFinite(debounceMs) ||
+    debounceMs < 0 ||
+    debounceMs > MAX_DEBOUNCE_MS
+  ) {
+    throw optionsError(
+      "fileSource",
+      `debounceMs must be a number of milliseconds from 0 to ${MAX_DEBOUNCE_MS}, not ${String(debounceMs)}.`,
+    );
   }
   const file = resolve(path);
   let watcher: FSWatcher | undefined;
@@ -51,10 +75,7 @@ export function fileSource(path: string, options: FileSourceOptions = {}): Confi
     } catch (error) {
       throw new ConfigLoadError(
         `fileSource: cannot read ${file}: ${(error as Error).message}. Check the path.`,
-        {
-          parameter: file,
-          cause: error,
-        },
+        { parameter: file, cause: error, reason: "source" },
       );
     }
     let parsed: unknown;
@@ -64,15 +85,21 @@ export function fileSource(path: string, options: FileSourceOptions = {}): Confi
       // The parser's message quotes the text, which may hold secrets: say where, not what.
       throw new ConfigLoadError(
         `fileSource: ${file} is not valid JSON; fix the file (the last good config stays).`,
-        {
-          parameter: file,
-        },
+        { parameter: file, reason: "source" },
       );
     }
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
       throw new ConfigLoadError(`fileSource: ${file} must hold a JSON object of nested values.`, {
         parameter: file,
+        reason: "source",
       });
+    }
+    const depth = nestingDepth(parsed, MAX_DEPTH);
+    if (depth > MAX_DEPTH) {
+      throw new ConfigLoadError(
+        `fileSource: ${file} nests values more than ${MAX_DEPTH} levels deep; flatten it (the last good config stays).`,
+        { parameter: file, reason: "source" },
+      );
     }
     return makeSourceState(flatten(parsed as Record<string, unknown>, file));
   };
@@ -107,14 +134,40 @@ export function fileSource(path: string, options: FileSourceOptions = {}): Confi
   };
 }
 
+/**
+ * How deep objects and arrays nest in a parsed JSON value, counted up to `limit + 1` and no
+ * further. Iterative: a file nested 100,000 levels deep is measured, not a stack overflow.
+ */
+function nestingDepth(root: unknown, limit: number): number {
+  let deepest = 0;
+  const pending: Array<{ value: unknown; depth: number }> = [{ value: root, depth: 0 }];
+  while (pending.length > 0) {
+    const { value, depth } = pending.pop() as { value: unknown; depth: number };
+    if (typeof value !== "object" || value === null) continue;
+    const level = depth + 1;
+    if (level > deepest) deepest = level;
+    if (deepest > limit) return deepest;
+    for (const child of Array.isArray(value) ? value : Object.values(value))
+      pending.push({ value: child, depth: level });
+  }
+  return deepest;
+}
+
 function flatten(root: Record<string, unknown>, file: string): ParameterEntry[] {
   const entries: ParameterEntry[] = [];
-  const visit = (value: unknown, segments: string[]) => {
+  // Iterative, in document order (the depth is already bounded, but no walk here recurses).
+  const pending: Array<{ value: unknown; segments: string[] }> = [{ value: root, segments: [] }];
+  while (pending.length > 0) {
+    const { value, segments } = pending.pop() as { value: unknown; segments: string[] };
     if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-      for (const [key, child] of Object.entries(value)) visit(child, [...segments, key]);
-      return;
+      const children = Object.entries(value);
+      for (let index = children.length - 1; index >= 0; index--) {
+        const [key, child] = children[index] as [string, unknown];
+        pending.push({ value: child, segments: [...segments, key] });
+      }
+      continue;
     }
-    if (segments.length === 0) return;
+    if (segments.length === 0) continue;
     entries.push({
       key: keyOf(segments),
       segments,
@@ -125,7 +178,6 @@ function flatten(root: Record<string, unknown>, file: string): ParameterEntry[] 
       type: "Local",
       sensitive: false,
     });
-  };
-  visit(root, []);
+  }
   return entries;
 }

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { inspect } from "node:util";
+import { format, inspect } from "node:util";
 import { CreateSecretCommand, PutSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { z } from "zod";
@@ -52,6 +52,20 @@ function renderings(label: string, value: unknown): Array<[string, string]> {
   }
   if (typeof error === "string") out.push([`${label} cause (string)`, error]);
   return out;
+}
+
+/**
+ * How a program prints a snapshot or a change event: `console.log` (inspect), `%o`/`%O`/`%j`,
+ * `JSON.stringify`. Not `inspect` with `customInspect: false`, which a program passes to bypass
+ * an object's own rendering: a snapshot's property values are the real ones (see README).
+ */
+function printings(label: string, value: unknown): Array<[string, string]> {
+  return [
+    [`${label} (util.inspect)`, inspect(value, { depth: 12, showHidden: true })],
+    [`${label} (console.log)`, inspect(value)],
+    [`${label} (format %s %o %O %j)`, format("%s %o %O %j", value, value, value, value)],
+    [`${label} (JSON.stringify)`, safe(() => JSON.stringify(value) ?? "")],
+  ];
 }
 
 function safe(render: () => string): string {
@@ -197,6 +211,12 @@ describeMoto("no secret leaves", () => {
       "change payload changes",
       changes.map((event) => event.changes),
     );
+    // The whole change events (previous and current snapshots included), and the snapshots.
+    for (const [index, event] of changes.entries())
+      seen.push(...printings(`change event #${index}`, event));
+    seen.push(...printings("config.current", config.current));
+    seen.push(...printings("config.current.stripe", config.current.stripe));
+    expect(changes.length).toBeGreaterThan(0);
 
     // Rotation to values the schema rejects with an echoing message: `error`, and refresh()'s rejection.
     await putParameter(clients.ssm, passwordName, rejectedSecure, "SecureString");

@@ -70,7 +70,7 @@ describe("SecretScrubber.scrub", () => {
     expect(text).toBe(`got "${REDACTED}"`);
   });
 
-  it("leaves secrets shorter than 3 characters, which would erase ordinary text", () => {
+  it("leaves a secret shorter than 3 characters inside a word, which would erase ordinary text", () => {
     // Prepare
     const scrubber = scrubberOf("ab");
 
@@ -79,6 +79,17 @@ describe("SecretScrubber.scrub", () => {
 
     // Assess
     expect(text).toBe("about");
+  });
+
+  it("replaces a secret shorter than 3 characters where it stands as a whole token", () => {
+    // Prepare
+    const scrubber = scrubberOf("ab", "7");
+
+    // Act
+    const text = scrubber.scrub('password "ab" is too short; pin 7 (about 17)');
+
+    // Assess
+    expect(text).toBe(`password "${REDACTED}" is too short; pin ${REDACTED} (about 17)`);
   });
 
   it("leaves text without a secret unchanged", () => {
@@ -90,6 +101,127 @@ describe("SecretScrubber.scrub", () => {
 
     // Assess
     expect(text).toBe("nothing here");
+  });
+});
+
+describe("SecretScrubber.scrub: the forms a schema message may echo", () => {
+  const secret = "Pa55-Word/With+Chars=";
+  const cases: Array<[string, string]> = [
+    ["trimmed (stored with a trailing newline)", "  Pa55-Word/With+Chars=  "],
+    ["lower-cased", secret.toLowerCase()],
+    ["upper-cased", secret.toUpperCase()],
+    ["mixed case", "pA55-wORD/wITH+cHARS="],
+    ["base64", Buffer.from(secret).toString("base64")],
+    ["base64 without padding", Buffer.from(secret).toString("base64").replace(/=+$/, "")],
+    ["base64url", Buffer.from(secret).toString("base64url")],
+    ["URI-component-encoded", encodeURIComponent(secret)],
+    ["JSON-quoted", JSON.stringify(secret)],
+  ];
+  for (const [form, echoed] of cases) {
+    it(`replaces a secret echoed ${form}`, () => {
+      // Prepare
+      const scrubber = scrubberOf(`${secret}\n`);
+
+      // Act
+      const text = scrubber.scrub(`got <${echoed}> here`);
+
+      // Assess
+      expect(text).not.toContain(echoed.trim());
+      expect(text).toContain(REDACTED);
+      expect(text.startsWith("got <")).toBe(true);
+      expect(text.endsWith("> here")).toBe(true);
+    });
+  }
+
+  it("replaces JSON-escaped inner fields of a JSON secret", () => {
+    // Prepare
+    const fields = { pw: 'pa"ss-x', domain: "dom\\x-y" };
+    const scrubber = scrubberOf(JSON.stringify(fields));
+
+    // Act
+    const text = scrubber.scrub(
+      `pw ${JSON.stringify(fields.pw)}, domain ${JSON.stringify(fields.domain)}`,
+    );
+
+    // Assess
+    expect(text).toBe(`pw "${REDACTED}", domain "${REDACTED}"`);
+  });
+
+  it("replaces the fields of a JSON string nested inside a JSON secret", () => {
+    // Prepare
+    const inner = JSON.stringify({ token: "inner-token-123", list: ["inner-item-9"] });
+    const scrubber = scrubberOf(JSON.stringify({ outer: inner }));
+
+    // Act
+    const text = scrubber.scrub("token inner-token-123, item inner-item-9");
+
+    // Assess
+    expect(text).toBe(`token ${REDACTED}, item ${REDACTED}`);
+  });
+
+  it("replaces a JSON secret's keys where a message quotes them (zod's Unrecognized key)", () => {
+    // Prepare
+    const scrubber = scrubberOf(JSON.stringify({ "tenant-4711": "value-1" }));
+
+    // Act
+    const text = scrubber.scrub('Unrecognized key: "tenant-4711"');
+
+    // Assess
+    expect(text).toBe(`Unrecognized key: ${REDACTED}`);
+  });
+
+  it("replaces one secret among thousands, each once, in one pass", () => {
+    // Prepare
+    const secrets = Array.from(
+      { length: 3_000 },
+      (_, index) => `sk_live_${index}_${"x".repeat(40)}`,
+    );
+    const scrubber = scrubberOf(...secrets);
+
+    // Act
+    const text = scrubber.scrub(`a ${secrets[1234]} b ${secrets[7]} c sk_live_none`);
+
+    // Assess
+    expect(text).toBe(`a ${REDACTED} b ${REDACTED} c sk_live_none`);
+  });
+});
+
+describe("SecretScrubber.derivesFromSecret", () => {
+  it("matches numbers, bigints, booleans and dates a secret coerces to", () => {
+    // Prepare
+    const scrubber = scrubberOf("0042", "true", "98765432109876543210", "2030-01-02");
+
+    // Act
+    const matched = [
+      scrubber.derivesFromSecret(42),
+      scrubber.derivesFromSecret("42"),
+      scrubber.derivesFromSecret(true),
+      scrubber.derivesFromSecret(98765432109876543210n),
+      scrubber.derivesFromSecret(new Date("2030-01-02")),
+    ];
+    const unmatched = [
+      scrubber.derivesFromSecret(43),
+      scrubber.derivesFromSecret(false),
+      scrubber.derivesFromSecret(new Date(0)),
+      scrubber.derivesFromSecret(null),
+    ];
+
+    // Assess
+    expect(matched).toEqual([true, true, true, true, true]);
+    expect(unmatched).toEqual([false, false, false, false]);
+  });
+
+  it("matches a number field of a JSON secret, but not its boolean fields", () => {
+    // Prepare
+    const scrubber = scrubberOf(JSON.stringify({ port: 6543, ssl: true }));
+
+    // Act
+    const port = scrubber.derivesFromSecret(6543);
+    const flag = scrubber.derivesFromSecret(true);
+
+    // Assess
+    expect(port).toBe(true);
+    expect(flag).toBe(false);
   });
 });
 
@@ -176,6 +308,50 @@ describe("SecretScrubber.scrubError", () => {
 });
 
 describe("redactSnapshot", () => {
+  it("replaces a number equal to a secret's parsed form wherever the schema put it", () => {
+    // Prepare
+    const snapshot = { unlock: { code: 4217 }, port: 5432 };
+    const entries = [entry("pin", "004217", true)];
+
+    // Act
+    const redacted = redactSnapshot(snapshot, entries, scrubberOf("004217"));
+
+    // Assess
+    expect(redacted).toEqual({ unlock: { code: REDACTED }, port: 5432 });
+  });
+
+  it("copies a cyclic or shared object without looping", () => {
+    // Prepare
+    const shared = { token: "hunter22", plain: "x" };
+    const snapshot: Record<string, unknown> = { a: shared, b: shared };
+    snapshot.self = snapshot;
+
+    // Act
+    const redacted = redactSnapshot(snapshot, [], scrubberOf("hunter22")) as Record<
+      string,
+      unknown
+    >;
+
+    // Assess
+    expect(redacted.a).toEqual({ token: REDACTED, plain: "x" });
+    const inner = redacted.self as Record<string, unknown>;
+    expect(inner.a).toEqual({ token: REDACTED, plain: "x" });
+    expect(inner.self).toBe(inner);
+  });
+
+  it("copies a structure 100,000 levels deep without overflowing the stack", () => {
+    // Prepare
+    let snapshot: unknown = "hunter22";
+    for (let level = 0; level < 100_000; level++) snapshot = [snapshot];
+
+    // Act
+    let redacted = redactSnapshot(snapshot, [], scrubberOf("hunter22"));
+
+    // Assess
+    for (let level = 0; level < 100_000; level++) redacted = (redacted as unknown[])[0];
+    expect(redacted).toBe(REDACTED);
+  });
+
   it("replaces the leaf of a sensitive key", () => {
     // Prepare
     const snapshot = { db: { host: "db.internal", password: "hunter22" } };

@@ -306,3 +306,134 @@ describe("json()", () => {
     ]);
   });
 });
+
+/** A Standard Schema that always fails with the given raw result, as a buggy validator might. */
+function failingWith(result: unknown): StandardSchemaV1<unknown, unknown> {
+  return {
+    "~standard": {
+      version: 1,
+      vendor: "buggy",
+      validate: () => result as StandardSchemaV1.Result<unknown>,
+    },
+  };
+}
+
+describe("validateTree survives a malformed Standard Schema result", () => {
+  const context = contextOf([entry("db.port", "x")]);
+  const throwingGetter = {
+    get message(): string {
+      throw new Error("getter exploded");
+    },
+  };
+  const cases: Array<[string, unknown]> = [
+    ["an issue with message undefined", { issues: [{ message: undefined, path: ["db", "port"] }] }],
+    ["an issue whose message is an object", { issues: [{ message: { text: "x" } }] }],
+    ["an issue whose path is not an array", { issues: [{ message: "bad", path: "db.port" }] }],
+    [
+      "path segments as { key } objects",
+      { issues: [{ message: "bad", path: [{ key: "db" }, { key: "port" }] }] },
+    ],
+    [
+      "a path segment that is a symbol or null",
+      { issues: [{ message: "bad", path: [Symbol("s"), null] }] },
+    ],
+    ["an issue that is null", { issues: [null] }],
+    ["an issue whose getter throws", { issues: [throwingGetter] }],
+    ["issues that are not an array", { issues: "broken" }],
+    ["an empty issues array", { issues: [] }],
+    ["a result that is null", null],
+    ["a result that is a number", 42],
+  ];
+  for (const [what, result] of cases) {
+    it(`rejects with a ConfigValidationError for ${what}`, async () => {
+      // Act
+      const error = await rejection(validateTree(failingWith(result), {}, context));
+
+      // Assess
+      expect(error.issues.length).toBeGreaterThan(0);
+      for (const issue of error.issues) expect(typeof issue.message).toBe("string");
+    });
+  }
+
+  it("still ties a { key } path to its entry and parameter", async () => {
+    // Act
+    const error = await rejection(
+      validateTree(
+        failingWith({ issues: [{ message: undefined, path: [{ key: "db" }, { key: "port" }] }] }),
+        {},
+        context,
+      ),
+    );
+
+    // Assess
+    expect(error.issues).toEqual([
+      {
+        key: "db.port",
+        parameter: "/app/db/port",
+        message: "The schema reported an issue without a message.",
+      },
+    ]);
+  });
+
+  it("reports a schema that throws a value String() cannot print", async () => {
+    // Prepare
+    const schema: StandardSchemaV1<unknown, unknown> = {
+      "~standard": {
+        version: 1,
+        vendor: "buggy",
+        validate: () => {
+          throw Object.create(null);
+        },
+      },
+    };
+
+    // Act
+    const error = await rejection(validateTree(schema, {}, context));
+
+    // Assess
+    expect(error.issues[0]?.message).toMatch(/^The schema threw/);
+  });
+});
+
+describe("validateTree keeps a JSON secret's keys out of issues", () => {
+  const secret = JSON.stringify({ apiKey: "sk_live_abcdef", "tenant-4711": "t" });
+  const context = contextOf([entry("stripe", secret, { sensitive: true })]);
+
+  it("hides a key the secret holds in the issue's path, and in zod's Unrecognized key message", async () => {
+    // Prepare
+    const schema = z.object({ stripe: json(z.strictObject({ apiKey: z.number() })) });
+
+    // Act
+    const error = await rejection(validateTree(schema, { stripe: secret }, context));
+
+    // Assess
+    const text = JSON.stringify(error.issues) + error.message;
+    expect(text).not.toContain("tenant-4711");
+    expect(text).not.toContain("sk_live_abcdef");
+    expect(error.issues.map((issue) => issue.key)).toEqual(["stripe", "stripe"]);
+  });
+
+  it("hides a record key of a secret", async () => {
+    // Prepare
+    const schema = z.object({
+      stripe: json(z.record(z.string().regex(/^api/), z.string())),
+    });
+
+    // Act
+    const error = await rejection(validateTree(schema, { stripe: secret }, context));
+
+    // Assess
+    expect(JSON.stringify(error.issues)).not.toContain("tenant-4711");
+  });
+
+  it("still names a key the schema asks for and the secret lacks", async () => {
+    // Prepare
+    const schema = z.object({ stripe: json(z.object({ webhookSecret: z.string() })) });
+
+    // Act
+    const error = await rejection(validateTree(schema, { stripe: secret }, context));
+
+    // Assess
+    expect(error.issues[0]?.message).toMatch(/^at webhookSecret: /);
+  });
+});

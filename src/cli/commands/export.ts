@@ -49,7 +49,8 @@ export const exportCommand: Command = {
       sources: [ssmSource({ client: countingClient(await ssm(), progress), path, keyCase })],
     });
     try {
-      writeJson(io.stdout, await config.load());
+      // export prints secrets on purpose; a snapshot prints redacted, a structured clone does not.
+      writeJson(io.stdout, structuredClone(await config.load()));
       if (Object.keys(config.versions()).length === 0) {
         writeLines(io.stderr, [`No parameters under ${path}.`]);
       }

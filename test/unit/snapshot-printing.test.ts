@@ -1,0 +1,285 @@
+import { format, inspect } from "node:util";
+import { afterEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import {
+  type ChangeEvent,
+  type ConfigLoader,
+  ConfigValidationError,
+  createConfig,
+  json,
+  memorySource,
+  REDACTED,
+} from "../../src/index.js";
+
+const PASSWORD = "hunter22-secret";
+const ROTATED = "rotated-hunter-99";
+
+const open: Array<ConfigLoader<unknown>> = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((config) => config.close()));
+});
+
+function track<T>(config: ConfigLoader<T>): ConfigLoader<T> {
+  open.push(config as ConfigLoader<unknown>);
+  return config;
+}
+
+const Schema = z.object({
+  db: z.object({ host: z.string(), password: z.string() }),
+  origins: z.array(z.string()),
+});
+
+async function loadedWithChange() {
+  const store = memorySource(
+    { "/db/host": "db.internal", "/db/password": PASSWORD, "/origins": ["https://a.example"] },
+    { sensitive: ["/db/password"] },
+  );
+  const config = track(createConfig({ schema: Schema, sources: [store] }));
+  await config.load();
+  const events: Array<ChangeEvent<z.output<typeof Schema>>> = [];
+  config.on("change", (event) => events.push(event));
+  store.set("/db/password", ROTATED);
+  await config.refresh();
+  const event = events[0];
+  if (!event) throw new Error("expected a change event");
+  return { config, event };
+}
+
+/** Every way a program commonly prints a value. */
+function printings(value: unknown): string[] {
+  return [
+    inspect(value),
+    inspect(value, { depth: null, showHidden: true }),
+    format("%s %o %O %j", value, value, value, value),
+    JSON.stringify(value),
+    JSON.stringify({ wrapped: [value] }),
+  ];
+}
+
+describe("a change event prints without its secrets", () => {
+  it("shows neither the old nor the new SecureString through inspect, format or JSON", async () => {
+    // Prepare
+    const { event } = await loadedWithChange();
+
+    // Act
+    const printed = printings(event);
+
+    // Assess
+    for (const text of printed) {
+      expect(text).not.toContain(PASSWORD);
+      expect(text).not.toContain(ROTATED);
+      expect(text).toContain(REDACTED);
+      expect(text).toContain("db.internal");
+    }
+  });
+
+  it("still gives each snapshot's values by property read", async () => {
+    // Prepare
+    const { config, event } = await loadedWithChange();
+
+    // Act
+    const values = [event.previous.db.password, event.current.db.password];
+
+    // Assess
+    expect(values).toEqual([PASSWORD, ROTATED]);
+    expect(config.current).toBe(event.current);
+  });
+});
+
+describe("a snapshot prints redacted and reads as it is", () => {
+  it("prints config.current, a nested object and an array redacted", async () => {
+    // Prepare
+    const { config } = await loadedWithChange();
+
+    // Act
+    const printed = [
+      ...printings(config.current),
+      ...printings(config.current.db),
+      inspect(config),
+      JSON.stringify(config),
+    ];
+
+    // Assess
+    for (const text of printed) expect(text).not.toContain(ROTATED);
+    expect(JSON.parse(JSON.stringify(config.current.db))).toEqual({
+      host: "db.internal",
+      password: REDACTED,
+    });
+    expect(JSON.stringify(config.current.origins)).toBe('["https://a.example"]');
+  });
+
+  it("keeps Object.keys, entries and spreading as plain data with the real values", async () => {
+    // Prepare
+    const { config } = await loadedWithChange();
+
+    // Act
+    const keys = Object.keys(config.current.db);
+    const spread = { ...config.current.db };
+    const entries = Object.entries(config.current.db);
+
+    // Assess
+    expect(keys).toEqual(["host", "password"]);
+    expect(spread).toEqual({ host: "db.internal", password: ROTATED });
+    expect(entries).toEqual([
+      ["host", "db.internal"],
+      ["password", ROTATED],
+    ]);
+    expect(Object.isFrozen(config.current.db)).toBe(true);
+  });
+
+  it("lets structuredClone copy the real values into plain data", async () => {
+    // Prepare
+    const { config } = await loadedWithChange();
+
+    // Act
+    const clone = structuredClone(config.current);
+
+    // Assess
+    expect(clone).toEqual({
+      db: { host: "db.internal", password: ROTATED },
+      origins: ["https://a.example"],
+    });
+    expect(Object.getOwnPropertySymbols(clone)).toEqual([]);
+  });
+
+  it("keeps a schema key named toJSON as the schema's value", async () => {
+    // Prepare
+    const store = memorySource(
+      { "/toJSON": "kept", "/password": PASSWORD },
+      { sensitive: ["/password"] },
+    );
+    const config = track(
+      createConfig({
+        schema: z.object({ toJSON: z.string(), password: z.string() }),
+        sources: [store],
+      }),
+    );
+
+    // Act
+    const loaded = await config.load();
+
+    // Assess
+    expect(loaded.toJSON).toBe("kept");
+    expect(inspect(loaded)).not.toContain(PASSWORD);
+  });
+});
+
+describe("redaction follows secrets that the schema reshapes", () => {
+  it("redacts a numeric SecureString coerced to a number and moved to another key", async () => {
+    // Prepare
+    const store = memorySource({ "/pin": "004217", "/port": "5432" }, { sensitive: ["/pin"] });
+    const Moved = z
+      .object({ pin: z.coerce.number(), port: z.coerce.number() })
+      .transform(({ pin, port }) => ({ unlock: { code: pin }, port }));
+    const config = track(createConfig({ schema: Moved, sources: [store] }));
+    const loaded = await config.load();
+
+    // Act
+    const redacted = config.redacted();
+    const printed = [JSON.stringify(config), inspect(loaded), JSON.stringify(redacted)];
+
+    // Assess
+    expect(loaded.unlock.code).toBe(4217);
+    expect(redacted).toEqual({ unlock: { code: REDACTED }, port: 5432 });
+    for (const text of printed) expect(text).not.toContain("4217");
+  });
+
+  it("redacts a boolean, a bigint and a date that a SecureString coerces to", async () => {
+    // Prepare
+    const store = memorySource(
+      { "/flag": "yes", "/big": "123456789012345678901", "/when": "2031-05-06T07:08:09Z" },
+      { sensitive: ["/flag", "/big", "/when"] },
+    );
+    const Moved = z
+      .object({ flag: z.stringbool(), big: z.coerce.bigint(), when: z.coerce.date() })
+      .transform((value) => ({ moved: value }));
+    const config = track(createConfig({ schema: Moved, sources: [store] }));
+    await config.load();
+
+    // Act
+    const redacted = config.redacted();
+
+    // Assess
+    expect(redacted).toEqual({ moved: { flag: REDACTED, big: REDACTED, when: REDACTED } });
+  });
+
+  it("redacts the fields of a JSON secret moved out from under its key", async () => {
+    // Prepare
+    const secret = JSON.stringify({
+      apiKey: "sk_live_abcdef",
+      port: 6543,
+      inner: '{"t":"tok-xyz1"}',
+    });
+    const store = memorySource({ "/stripe": secret }, { sensitive: ["/stripe"] });
+    const Moved = z
+      .object({
+        stripe: json(z.object({ apiKey: z.string(), port: z.number(), inner: z.string() })),
+      })
+      .transform(({ stripe }) => ({
+        key: stripe.apiKey.toUpperCase(),
+        port: stripe.port,
+        token: (JSON.parse(stripe.inner) as { t: string }).t,
+      }));
+    const config = track(createConfig({ schema: Moved, sources: [store] }));
+    await config.load();
+
+    // Act
+    const redacted = config.redacted();
+
+    // Assess
+    expect(redacted).toEqual({ key: REDACTED, port: REDACTED, token: REDACTED });
+  });
+});
+
+describe("deep structures", () => {
+  it("loads, redacts and prints a JSON secret nested 20,000 levels deep", async () => {
+    // Prepare
+    const depth = 20_000;
+    const secret = `${'{"a":'.repeat(depth)}"deep-secret-value"${"}".repeat(depth)}`;
+    const store = memorySource({ "/deep": secret }, { sensitive: ["/deep"] });
+    const config = track(
+      createConfig({ schema: z.object({ deep: json(z.any()) }), sources: [store] }),
+    );
+
+    // Act
+    const loaded = await config.load();
+    const redacted = config.redacted() as { deep: unknown };
+    const printed = inspect(loaded, { depth: 50 });
+
+    // Assess
+    expect(Object.isFrozen(loaded.deep)).toBe(true);
+    let node = redacted.deep as { a?: unknown };
+    for (let level = 1; level < depth; level++) node = node.a as { a?: unknown };
+    expect(node.a).toBe(REDACTED);
+    expect(printed).not.toContain("deep-secret-value");
+  });
+});
+
+describe("validation errors stay free of reshaped secrets", () => {
+  it("scrubs a trimmed, upper-cased and base64 echo of a SecureString from issues", async () => {
+    // Prepare
+    const stored = "Tr1mmed-Secret-Value\n";
+    const store = memorySource({ "/token": stored }, { sensitive: ["/token"] });
+    const Echo = z.object({
+      token: z.string().refine(() => false, {
+        error: (issue) => {
+          const value = String(issue.input);
+          return `bad ${value.trim()} / ${value.toUpperCase()} / ${Buffer.from(value.trim()).toString("base64")}`;
+        },
+      }),
+    });
+    const config = track(createConfig({ schema: Echo, sources: [store] }));
+
+    // Act
+    const error = await config.load().catch((failure: unknown) => failure);
+
+    // Assess
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    const message = (error as ConfigValidationError).message;
+    expect(message).not.toMatch(/tr1mmed-secret-value/i);
+    expect(message).not.toContain(
+      Buffer.from("Tr1mmed-Secret-Value").toString("base64").slice(0, 20),
+    );
+    expect(message).toContain(`bad ${REDACTED} / ${REDACTED} / ${REDACTED}`);
+  });
+});

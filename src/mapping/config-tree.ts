@@ -70,7 +70,7 @@ function conflict(existing: ParameterEntry | undefined, entry: ParameterEntry): 
   const other = existing ? `"${existing.parameter}" (key "${existing.key}")` : "another parameter";
   return new ConfigLoadError(
     `Parameters ${other} and "${entry.parameter}" (key "${entry.key}") overlap: a key cannot be both a value and a parent of other keys. Rename one of them or bind one to a different key.`,
-    { parameter: entry.parameter },
+    { parameter: entry.parameter, reason: "mapping" },
   );
 }
 
@@ -90,7 +90,7 @@ export function addUniqueEntry(target: Map<string, ParameterEntry>, entry: Param
 export function keyCollision(first: string, second: string, key: string): ConfigLoadError {
   return new ConfigLoadError(
     `Parameters "${first}" and "${second}" both map to key "${key}". Rename one of them, or use keyCase "preserve".`,
-    { parameter: second },
+    { parameter: second, reason: "mapping" },
   );
 }
 

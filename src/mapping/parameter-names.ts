@@ -1,4 +1,4 @@
-import { ConfigLoadError } from "../errors/config-load-error.js";
+import { optionsError } from "../errors/config-load-error.js";
 /**
  * Parameter Store names and the configuration keys they become. Pure functions, no AWS calls:
  * everything here runs before the first request, so a bad option fails fast.
@@ -41,47 +41,56 @@ export interface ParsedParameterName {
 }
 
 /** Normalises a path option: requires a leading `/`, drops a trailing one. Throws on bad input. */
-export function normalizePath(path: string): string {
+export function normalizePath(path: string, factory = "ssmSource"): string {
   if (typeof path !== "string" || !path.startsWith("/")) {
-    throw new ConfigLoadError(
-      `ssmSource: path ${JSON.stringify(path)} must start with "/", e.g. "/app/prod".`,
+    throw optionsError(
+      factory,
+      `path ${JSON.stringify(path)} must start with "/", e.g. "/app/prod".`,
     );
   }
   if (path.length > MAX_NAME_LENGTH) {
-    throw new ConfigLoadError(
-      `ssmSource: path is ${path.length} characters long; Parameter Store allows ${MAX_NAME_LENGTH}.`,
+    throw optionsError(
+      factory,
+      `path is ${path.length} characters long; Parameter Store allows ${MAX_NAME_LENGTH}.`,
     );
   }
   if (!NAME_CHARACTERS.test(path) || path.includes("//")) {
-    throw new ConfigLoadError(
-      `ssmSource: path ${JSON.stringify(path)} may contain only letters, digits, "_", ".", "-" and single "/" separators.`,
+    throw optionsError(
+      factory,
+      `path ${JSON.stringify(path)} may contain only letters, digits, "_", ".", "-" and single "/" separators.`,
     );
   }
   const trimmed = path.length > 1 ? path.replace(/\/+$/, "") : path;
   const levels = trimmed === "/" ? 0 : trimmed.split("/").length - 1;
   if (levels > MAX_PATH_LEVELS) {
-    throw new ConfigLoadError(
-      `ssmSource: path ${JSON.stringify(path)} has ${levels} levels; Parameter Store allows ${MAX_PATH_LEVELS}.`,
+    throw optionsError(
+      factory,
+      `path ${JSON.stringify(path)} has ${levels} levels; Parameter Store allows ${MAX_PATH_LEVELS}.`,
     );
   }
   return trimmed;
 }
 
 /** Parses and checks a bound parameter name. Throws a `ConfigLoadError` that says what to fix. */
-export function parseParameterName(raw: string, key: string): ParsedParameterName {
-  const where = `ssmSource: parameter ${JSON.stringify(raw)} (key "${key}")`;
+export function parseParameterName(
+  raw: string,
+  key: string,
+  factory = "ssmSource",
+): ParsedParameterName {
+  const where = `parameter ${JSON.stringify(raw)} (key "${key}")`;
   if (typeof raw !== "string" || raw.length === 0) {
-    throw new ConfigLoadError(`ssmSource: key "${key}" must be bound to a parameter name string.`);
+    throw optionsError(factory, `key "${key}" must be bound to a parameter name string.`);
   }
   if (raw.length > MAX_NAME_LENGTH) {
-    throw new ConfigLoadError(
-      `ssmSource: the parameter bound to key "${key}" is ${raw.length} characters long; Parameter Store allows ${MAX_NAME_LENGTH}.`,
+    throw optionsError(
+      factory,
+      `the parameter bound to key "${key}" is ${raw.length} characters long; Parameter Store allows ${MAX_NAME_LENGTH}.`,
     );
   }
   if (raw.startsWith(SECRET_REFERENCE_PREFIX)) {
     const secretId = raw.slice(SECRET_REFERENCE_PREFIX.length);
     if (!secretId || !SECRET_ID_CHARACTERS.test(secretId)) {
-      throw new ConfigLoadError(`${where} must name a secret after ${SECRET_REFERENCE_PREFIX}.`);
+      throw optionsError(factory, `${where} must name a secret after ${SECRET_REFERENCE_PREFIX}.`);
     }
     return { raw, base: raw, secretId };
   }
@@ -89,19 +98,22 @@ export function parseParameterName(raw: string, key: string): ParsedParameterNam
   const base = colon === -1 ? raw : raw.slice(0, colon);
   const selectorText = colon === -1 ? undefined : raw.slice(colon + 1);
   if (!base || !NAME_CHARACTERS.test(base) || base.includes("//")) {
-    throw new ConfigLoadError(
+    throw optionsError(
+      factory,
       `${where} may contain only letters, digits, "_", ".", "-" and "/", optionally followed by ":version" or ":label".`,
     );
   }
   // Parameter Store rejects these names; saying so here beats a ValidationException at load time.
   if (base.includes("/") && (!base.startsWith("/") || base.endsWith("/"))) {
-    throw new ConfigLoadError(
+    throw optionsError(
+      factory,
       `${where} must start with "/" and not end with one when it names a hierarchy, e.g. "/shared/db/port".`,
     );
   }
   const levels = base.split("/").filter(Boolean).length;
   if (levels > MAX_PATH_LEVELS) {
-    throw new ConfigLoadError(
+    throw optionsError(
+      factory,
       `${where} has ${levels} levels; Parameter Store allows ${MAX_PATH_LEVELS}.`,
     );
   }
@@ -109,14 +121,16 @@ export function parseParameterName(raw: string, key: string): ParsedParameterNam
   if (VERSION_SELECTOR.test(selectorText)) {
     const version = Number(selectorText);
     if (version < 1 || !Number.isSafeInteger(version)) {
-      throw new ConfigLoadError(
+      throw optionsError(
+        factory,
         `${where} has an invalid version selector; versions are whole numbers from 1.`,
       );
     }
     return { raw, base, selector: { kind: "version", version } };
   }
   if (!LABEL_SELECTOR.test(selectorText)) {
-    throw new ConfigLoadError(
+    throw optionsError(
+      factory,
       `${where} has an invalid selector; use ":<version>" or ":<label>" (a label has up to 100 letters, digits, "_", "." or "-", and does not start with a digit, "aws" or "ssm").`,
     );
   }
@@ -124,14 +138,15 @@ export function parseParameterName(raw: string, key: string): ParsedParameterNam
 }
 
 /** Splits and checks a binding key such as `db.port`. Throws a `ConfigLoadError` on bad input. */
-export function parseBindingKey(key: string): string[] {
+export function parseBindingKey(key: string, factory = "ssmSource"): string[] {
   const segments = typeof key === "string" ? key.split(".") : [];
   const valid =
     segments.length > 0 &&
     segments.every((segment) => KEY_SEGMENT.test(segment) && !UNSAFE_SEGMENTS.has(segment));
   if (!valid) {
-    throw new ConfigLoadError(
-      `ssmSource: parameters key ${JSON.stringify(key)} is not a dotted identifier such as "db.port" (segments start with a letter, "_" or "$"; "__proto__", "constructor" and "prototype" are not allowed).`,
+    throw optionsError(
+      factory,
+      `parameters key ${JSON.stringify(key)} is not a dotted identifier such as "db.port" (segments start with a letter, "_" or "$"; "__proto__", "constructor" and "prototype" are not allowed).`,
     );
   }
   return segments;
@@ -162,11 +177,6 @@ export function segmentsForName(
   const rest = full.slice(prefix.length).split("/").filter(Boolean);
   if (rest.length === 0) return undefined;
   return rest.map((segment) => transformSegment(segment, keyCase));
-}
-
-/** The parameter name a key under `path` comes from (with `keyCase: "preserve"`). */
-export function nameForSegments(path: string, segments: readonly string[]): string {
-  return `${path === "/" ? "" : path}/${segments.join("/")}`;
 }
 
 /** Joins key segments into the dotted key used in issues, `versions()` and changes. */

@@ -4,7 +4,6 @@ import { ConfigLoadError } from "../../src/errors/config-load-error.js";
 import {
   MAX_NAME_LENGTH,
   MAX_PATH_LEVELS,
-  nameForSegments,
   normalizePath,
   parseBindingKey,
   parseParameterName,
@@ -353,22 +352,6 @@ describe("names to keys and back", () => {
   const relative = fc.array(segment, { minLength: 1, maxLength: 7 });
   const under = (base: string, parts: readonly string[]) =>
     `${base === "/" ? "" : base}/${parts.join("/")}`;
-
-  it("nameForSegments(path, segmentsForName(path, name, preserve)) is the name", () => {
-    fc.assert(
-      fc.property(path, relative, (base, parts) => {
-        // Prepare
-        const name = under(base, parts);
-
-        // Act
-        const segments = segmentsForName(base, name, "preserve");
-
-        // Assess
-        expect(segments).toBeDefined();
-        expect(nameForSegments(base, segments ?? [])).toBe(name);
-      }),
-    );
-  });
 
   it("with camel, no key segment keeps a separator between two parts", () => {
     fc.assert(

@@ -47,4 +47,4 @@ export {
   type SecretsManagerSourceOptions,
   secretsManagerSource,
 } from "./sources/secrets-manager.js";
-export { type SsmClientLike, type SsmSourceOptions, ssmSource } from "./sources/ssm.js";
+export { type SsmClientLike, type SsmSourceOptions, ssmSource } from "./sources/ssm/index.js";

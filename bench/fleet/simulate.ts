@@ -6,9 +6,9 @@ import {
   type PollingOptions,
   ssmSource,
 } from "../../src/index.js";
+import { FakeParameterStore, FakeSsmClient, TrafficLog } from "../../test/support/fake-ssm.js";
 import { parameterChangeEvent } from "../support/aws.js";
 import { quantile } from "../support/stats.js";
-import { FakeParameterStore, FakeSsmClient, TrafficLog } from "./fake-ssm.js";
 import { TokenBucket } from "./token-bucket.js";
 import { seededRandom, VirtualClock } from "./virtual-clock.js";
 
@@ -112,7 +112,7 @@ async function run(
   wallStart: number,
 ): Promise<FleetOutcome> {
   const clock = new VirtualClock(settings.seed);
-  const store = new FakeParameterStore();
+  const store = new FakeParameterStore(() => clock.now());
   const names = Array.from(
     { length: settings.parametersPerInstance },
     (_, index) => `${ROOT}/g${index % 10}/p${String(index).padStart(3, "0")}`,
@@ -123,7 +123,12 @@ async function run(
   const bucket = new TokenBucket(settings.ratePerSecond, clock);
   bucket.enforcing = false;
   const log = new TrafficLog();
-  const client = new FakeSsmClient(store, bucket, clock, log, settings.latencyMs);
+  const client = new FakeSsmClient(store, {
+    clock,
+    latencyMs: settings.latencyMs,
+    quota: bucket,
+    log,
+  });
   const schema = z.record(z.string(), z.record(z.string(), z.string()));
 
   const changedAt = new Map<string, number>();

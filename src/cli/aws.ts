@@ -1,14 +1,11 @@
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { isConfigLoadError } from "../errors/config-load-error.js";
 import { awsErrorName } from "../sources/aws/aws-errors.js";
+import { DEFAULT_REQUEST_HANDLER } from "../sources/aws/client-defaults.js";
 import { type GlobalOptions, UsageError } from "./args.js";
 
 /** The region used when neither `--region`, the environment nor the profile names one. */
 export const DEFAULT_REGION = "us-east-1";
-
-/** Connection and request timeouts, so that an unreachable endpoint fails instead of hanging. */
-const CONNECTION_TIMEOUT_MS = 5_000;
-const REQUEST_TIMEOUT_MS = 30_000;
 
 /** The endpoint to use: `--endpoint`, else `AWS_ENDPOINT_URL_SSM`, else `AWS_ENDPOINT_URL`. */
 export function endpointOf(globals: GlobalOptions, env: NodeJS.ProcessEnv): string | undefined {
@@ -42,12 +39,8 @@ export async function createSsmClient(
     region,
     ...(endpoint ? { endpoint } : {}),
     ...(profile ? { profile } : {}),
-    requestHandler: {
-      connectionTimeout: CONNECTION_TIMEOUT_MS,
-      requestTimeout: REQUEST_TIMEOUT_MS,
-      // Without this the SDK only logs a warning when the timeout passes, and waits on.
-      throwOnRequestTimeout: true,
-    },
+    // The library's timeouts: an unreachable endpoint fails instead of hanging.
+    requestHandler: DEFAULT_REQUEST_HANDLER,
   });
 }
 

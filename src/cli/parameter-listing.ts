@@ -2,18 +2,22 @@ import {
   GetParameterCommand,
   GetParameterHistoryCommand,
   GetParametersByPathCommand,
-  type Parameter,
   type ParameterHistory,
   type SSMClient,
 } from "@aws-sdk/client-ssm";
 import { SECRET_REFERENCE_PREFIX } from "../mapping/parameter-names.js";
 import { REDACTED, SensitiveString } from "../sensitive.js";
-import { parseSourceResult } from "../sources/aws/secret-ids.js";
+import {
+  type DecodedParameter,
+  decodeParameter,
+  type SsmParameterLike,
+  type SsmValueType,
+} from "../sources/ssm/decode.js";
 import { callAws } from "./aws.js";
 import type { ProgressReporter } from "./progress.js";
 
 /** The type the CLI reports: Parameter Store's own, or `Secret` for a Secrets Manager reference. */
-export type ParameterKind = "String" | "StringList" | "SecureString" | "Secret";
+export type ParameterKind = SsmValueType;
 
 /**
  * A parameter as the CLI shows it. A sensitive value (SecureString, secret) is held as a
@@ -137,44 +141,27 @@ export async function parameterHistory(
   return entries.sort((a, b) => Number(a.version) - Number(b.version));
 }
 
-function toListed(parameter: Parameter, secretName?: string): ListedParameter {
-  const raw = parameter.Value ?? "";
-  const lastModified = parameter.LastModifiedDate;
-  if (secretName !== undefined || parameter.SourceResult) {
-    const { versionId } = parseSourceResult(parameter.SourceResult);
-    return {
-      name: secretName ?? parameter.Name ?? "",
-      type: "Secret",
-      version: versionId ?? parameter.Version ?? 0,
-      lastModified,
-      value: new SensitiveString(raw),
-      sensitive: true,
-    };
-  }
-  const type = (parameter.Type ?? "String") as ParameterKind;
-  const sensitive = type === "SecureString";
+/**
+ * A parameter as the CLI lists it, decoded by the library's own decoder, so that the CLI and
+ * `ssmSource` agree on types, versions and sensitivity. A StringList is shown as stored (joined
+ * by commas), which the decoder's split reverses exactly.
+ */
+function toListed(parameter: SsmParameterLike, secretName?: string): ListedParameter {
+  const decoded = decodeParameter(parameter, secretName !== undefined);
   return {
-    name: parameter.Name ?? "",
-    type,
-    version: parameter.Version ?? 0,
-    lastModified,
-    value: sensitive ? new SensitiveString(raw) : raw,
-    sensitive,
+    name: secretName ?? parameter.Name ?? "",
+    type: decoded.type,
+    version: decoded.version,
+    lastModified: decoded.lastModified,
+    value: storedForm(decoded.value),
+    sensitive: decoded.sensitive,
   };
 }
 
+function storedForm(value: DecodedParameter["value"]): string | SensitiveString {
+  return typeof value === "string" || value instanceof SensitiveString ? value : value.join(",");
+}
+
 function toHistoryEntry(version: ParameterHistory): HistoryEntry {
-  const type = (version.Type ?? "String") as ParameterKind;
-  const sensitive = type === "SecureString";
-  const raw = version.Value ?? "";
-  return {
-    name: version.Name ?? "",
-    type,
-    version: version.Version ?? 0,
-    lastModified: version.LastModifiedDate,
-    value: sensitive ? new SensitiveString(raw) : raw,
-    sensitive,
-    user: version.LastModifiedUser,
-    labels: version.Labels ?? [],
-  };
+  return { ...toListed(version), user: version.LastModifiedUser, labels: version.Labels ?? [] };
 }

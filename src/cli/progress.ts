@@ -1,4 +1,4 @@
-import type { SsmClientLike } from "../sources/ssm.js";
+import type { SsmClientLike } from "../sources/ssm/index.js";
 
 /** Counts what a long listing has fetched so far. */
 export interface ProgressReporter {

@@ -9,6 +9,7 @@ import {
   createConfig,
   ssmSource,
 } from "../../src/index.js";
+import { describeSecretVersions } from "../../src/sources/secrets-manager/describe-secret-versions.js";
 import {
   awsClients,
   countCalls,
@@ -192,7 +193,7 @@ describeMoto("refresh of additions, removals, bindings and labels", () => {
     expect(config.current.flag).toBe("on");
   });
 
-  it("checks a secret reference with DescribeSecret when a Secrets Manager client is given", async () => {
+  it("checks a secret reference with DescribeSecret when given describeSecretVersions", async () => {
     const { secrets } = awsClients();
     const name = `${uniquePath("ref").slice(1)}/token`;
     await secrets.send(new CreateSecretCommand({ Name: name, SecretString: "one" }));
@@ -205,7 +206,7 @@ describeMoto("refresh of additions, removals, bindings and labels", () => {
         sources: [
           ssmSource({
             client: countedSsm,
-            secretsClient: countedSecrets,
+            secretVersions: describeSecretVersions(countedSecrets),
             parameters: { token: `/aws/reference/secretsmanager/${name}` },
           }),
         ],

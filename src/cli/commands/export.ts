@@ -1,5 +1,5 @@
 import { createConfig } from "../../loader/create-config.js";
-import { ssmSource } from "../../sources/ssm.js";
+import { ssmSource } from "../../sources/ssm/index.js";
 import { anyConfig } from "../any-schema.js";
 import { choiceOption, expectPositionals, UsageError } from "../args.js";
 import { type Command, ExitCode, writeJson, writeLines } from "../command.js";

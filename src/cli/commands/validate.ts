@@ -2,7 +2,7 @@ import { isConfigLoadError } from "../../errors/config-load-error.js";
 import { type ConfigIssue, ConfigValidationError } from "../../errors/config-validation-error.js";
 import { createConfig } from "../../loader/create-config.js";
 import type { ConfigSource } from "../../sources/contract.js";
-import { ssmSource } from "../../sources/ssm.js";
+import { ssmSource } from "../../sources/ssm/index.js";
 import { choiceOption, expectPositionals, flag, stringOption, UsageError } from "../args.js";
 import { type Command, ExitCode, writeJson, writeLines } from "../command.js";
 import { countingClient, progressReporter } from "../progress.js";

@@ -1,6 +1,6 @@
 import { createConfig } from "../../loader/create-config.js";
 import type { Change } from "../../loader/snapshot-diff.js";
-import { ssmSource } from "../../sources/ssm.js";
+import { ssmSource } from "../../sources/ssm/index.js";
 import { anyConfig } from "../any-schema.js";
 import { expectPositionals, flag, stringOption, UsageError } from "../args.js";
 import { describeAwsError } from "../aws.js";

@@ -1,0 +1,123 @@
+import { SensitiveString } from "../../sensitive.js";
+import { parseSourceResult, readKeyAnyCase, toDate } from "../aws/secret-ids.js";
+import type { ParameterEntry } from "../contract.js";
+import type { FetchRequest } from "./targets.js";
+
+/**
+ * The fields of a Parameter Store answer that decoding reads: a `Parameter` of `GetParameters`,
+ * `GetParameter` and `GetParametersByPath`, or a `ParameterHistory` item. Structural, so that any
+ * SDK version's types fit.
+ */
+export interface SsmParameterLike {
+  readonly Name?: string | undefined;
+  readonly Type?: string | undefined;
+  readonly Value?: string | undefined;
+  readonly Version?: number | undefined;
+  readonly LastModifiedDate?: Date | undefined;
+  /** Set for a Secrets Manager reference: JSON with the secret's `VersionId`. */
+  readonly SourceResult?: string | undefined;
+  readonly Policies?: ReadonlyArray<{ readonly PolicyText?: string | undefined }> | undefined;
+}
+
+/** The type of a decoded value: Parameter Store's own, or `Secret` for a Secrets Manager reference. */
+export type SsmValueType = "String" | "StringList" | "SecureString" | "Secret";
+
+/**
+ * What one Parameter Store answer means, decided in one place for the library and the CLI.
+ * SecureStrings and secrets are wrapped in a `SensitiveString`; a StringList is split on `,`
+ * into a frozen array (held once: nothing needs the joined form again).
+ */
+export interface DecodedParameter {
+  readonly type: SsmValueType;
+  readonly value: string | readonly string[] | SensitiveString;
+  /** SSM `Version`, or the secret's `VersionId` for a Secrets Manager reference. */
+  readonly version: number | string;
+  readonly lastModified: Date | undefined;
+  readonly sensitive: boolean;
+  /** When the value is known to change: a secret's next rotation, a parameter's expiry. */
+  readonly dueAt: Date | undefined;
+}
+
+/**
+ * Decodes one Parameter Store answer. `secretReference` says that the name asked for was a
+ * `/aws/reference/secretsmanager/…` reference; an answer carrying a `SourceResult` is one too.
+ */
+export function decodeParameter(
+  parameter: SsmParameterLike,
+  secretReference: boolean,
+): DecodedParameter {
+  const raw = parameter.Value ?? "";
+  if (secretReference || parameter.SourceResult) {
+    const { versionId, nextRotation } = parseSourceResult(parameter.SourceResult);
+    return {
+      type: "Secret",
+      value: new SensitiveString(raw),
+      version: versionId ?? parameter.Version ?? 0,
+      lastModified: parameter.LastModifiedDate,
+      sensitive: true,
+      dueAt: nextRotation,
+    };
+  }
+  const type = decodeType(parameter.Type);
+  return {
+    type,
+    value:
+      type === "SecureString"
+        ? new SensitiveString(raw)
+        : type === "StringList"
+          ? Object.freeze(raw.split(","))
+          : raw,
+    version: parameter.Version ?? 0,
+    lastModified: parameter.LastModifiedDate,
+    sensitive: type === "SecureString",
+    dueAt: expiryOf(parameter.Policies),
+  };
+}
+
+function decodeType(type: string | undefined): Exclude<SsmValueType, "Secret"> {
+  return type === "StringList" || type === "SecureString" ? type : "String";
+}
+
+/**
+ * The entry a fetched parameter becomes. One object literal with one property order for every
+ * entry, so that all entries share one hidden class (a spread gives each its own).
+ */
+export function toEntry(decoded: DecodedParameter, request: FetchRequest): ParameterEntry {
+  return {
+    key: request.key,
+    segments: request.segments,
+    parameter: request.name.raw,
+    value: decoded.value,
+    version: decoded.version,
+    type: decoded.type,
+    sensitive: decoded.sensitive,
+    lastModified: decoded.lastModified,
+    origin: request.origin,
+  };
+}
+
+/** The time an `Expiration` policy deletes the parameter, if it has one. */
+export function expiryOf(
+  policies: ReadonlyArray<{ readonly PolicyText?: string | undefined }> | undefined,
+): Date | undefined {
+  for (const policy of policies ?? []) {
+    const text: unknown = policy.PolicyText;
+    let parsed: unknown = text;
+    if (typeof text === "string") {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        continue;
+      }
+    }
+    if (typeof parsed !== "object" || parsed === null) continue;
+    const record = parsed as Record<string, unknown>;
+    if (readKeyAnyCase(record, "Type") !== "Expiration") continue;
+    const attributes = readKeyAnyCase(record, "Attributes");
+    if (typeof attributes === "object" && attributes !== null) {
+      const when = toDate(readKeyAnyCase(attributes as Record<string, unknown>, "Timestamp"));
+      if (when) return when;
+    }
+  }
+  return undefined;
+}

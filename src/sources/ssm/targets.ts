@@ -1,0 +1,103 @@
+import {
+  type KeyCase,
+  keyOf,
+  type ParsedParameterName,
+  segmentsForName,
+  withLeadingSlash,
+} from "../../mapping/parameter-names.js";
+import { sameSecret } from "../aws/secret-ids.js";
+import type { ChangeNotice, MissingParameter, SourceState } from "../contract.js";
+
+/** A name to read, and the key its value goes to. */
+export interface FetchRequest {
+  readonly key: string;
+  readonly segments: readonly string[];
+  readonly name: ParsedParameterName;
+  /** `path`: found under the source's path; `binding`: named in `parameters`. */
+  readonly origin: "path" | "binding";
+}
+
+/** A request for a `parameters` binding. */
+export type BindingRequest = FetchRequest & { readonly origin: "binding" };
+
+/**
+ * Which names a source reads and which key each one fills: the path with its key case, and the
+ * bindings, whose keys win over path-derived ones. Answers "what does this name or notice
+ * concern" without any call.
+ */
+export class RequestTargets {
+  readonly path: string | undefined;
+  readonly keyCase: KeyCase;
+  /** One request per binding, built once and shared by every load and refresh. */
+  readonly bindings: readonly BindingRequest[];
+  readonly #boundKeys: ReadonlySet<string>;
+
+  constructor(path: string | undefined, keyCase: KeyCase, bindings: readonly BindingRequest[]) {
+    this.path = path;
+    this.keyCase = keyCase;
+    this.bindings = bindings;
+    this.#boundKeys = new Set(bindings.map((binding) => binding.key));
+  }
+
+  /** True when `parameters` binds `key` (a binding wins over a name under the path). */
+  isBound(key: string): boolean {
+    return this.#boundKeys.has(key);
+  }
+
+  /** The request for a name found under the path, or `undefined` (not under it, or bound). */
+  pathRequest(name: string): FetchRequest | undefined {
+    if (this.path === undefined) return undefined;
+    const full = withLeadingSlash(name);
+    const segments = segmentsForName(this.path, full, this.keyCase);
+    if (!segments) return undefined;
+    const key = keyOf(segments);
+    if (this.#boundKeys.has(key)) return undefined;
+    return { key, segments, name: { raw: full, base: full }, origin: "path" };
+  }
+
+  /** Everything a parameter name fills: bindings of that name, and its key under the path. */
+  targetsOf(eventName: string): FetchRequest[] {
+    const name = withLeadingSlash(eventName);
+    const targets: FetchRequest[] = this.bindings.filter(
+      (binding) => !binding.name.secretId && withLeadingSlash(binding.name.base) === name,
+    );
+    const underPath = this.pathRequest(name);
+    if (underPath) targets.push(underPath);
+    return targets;
+  }
+
+  /** Bindings that reference one of a secret's ids. */
+  secretTargets(ids: readonly string[]): BindingRequest[] {
+    return this.bindings.filter((binding) => {
+      const secretId = binding.name.secretId;
+      return secretId !== undefined && ids.some((id) => sameSecret(id, secretId));
+    });
+  }
+
+  /** What a notice asks to re-read. */
+  readsFor(notice: ChangeNotice): FetchRequest[] {
+    if (notice.kind === "secret-changed") return this.secretTargets(notice.ids);
+    if (notice.kind === "parameter-changed") return this.targetsOf(notice.name);
+    return [];
+  }
+
+  /**
+   * What a removal notice may remove: only keys whose held entry came from exactly that
+   * parameter name. The key alone is not enough: with `keyCase: "camel"` `max_conn` maps to the
+   * key of a held `max-conn`, and `/app//db/port` to that of `/app/db/port`.
+   */
+  removalsFor(notice: ChangeNotice, previous: SourceState): FetchRequest[] {
+    if (notice.kind !== "parameter-removed") return [];
+    const name = withLeadingSlash(notice.name);
+    return this.targetsOf(name).filter((target) => {
+      const held = previous.entries.get(target.key);
+      if (!held || held.origin !== target.origin) return false;
+      return target.origin === "binding" || held.parameter === name;
+    });
+  }
+}
+
+/** A binding whose parameter does not exist, as the source state records it. */
+export function toMissing(request: FetchRequest): MissingParameter {
+  return { key: request.key, segments: request.segments, parameter: request.name.raw };
+}

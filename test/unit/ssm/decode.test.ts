@@ -1,0 +1,161 @@
+import { describe, expect, it } from "vitest";
+import { getParameter, listParameters } from "../../../src/cli/parameter-listing.js";
+import { SensitiveString } from "../../../src/sensitive.js";
+import { decodeParameter, toEntry } from "../../../src/sources/ssm/decode.js";
+import type { FetchRequest } from "../../../src/sources/ssm/targets.js";
+import { FakeParameterStore, FakeSsmClient } from "../../support/fake-ssm.js";
+
+const modified = new Date("2026-01-02T03:04:05.678Z");
+
+function request(key: string, raw: string, origin: "path" | "binding" = "path"): FetchRequest {
+  return { key, segments: key.split("."), name: { raw, base: raw }, origin };
+}
+
+describe("decodeParameter", () => {
+  it("keeps a String as a string, with its version and modification time", () => {
+    // Act
+    const decoded = decodeParameter(
+      { Name: "/a", Type: "String", Value: "x,y", Version: 3, LastModifiedDate: modified },
+      false,
+    );
+
+    // Assess
+    expect(decoded).toEqual({
+      type: "String",
+      value: "x,y",
+      version: 3,
+      lastModified: modified,
+      sensitive: false,
+      dueAt: undefined,
+    });
+  });
+
+  it("splits a StringList on commas into one frozen array", () => {
+    // Act
+    const decoded = decodeParameter({ Type: "StringList", Value: "a,b,,c", Version: 1 }, false);
+
+    // Assess
+    expect(decoded.value).toEqual(["a", "b", "", "c"]);
+    expect(Object.isFrozen(decoded.value)).toBe(true);
+  });
+
+  it("wraps a SecureString so that it cannot be printed", () => {
+    // Act
+    const decoded = decodeParameter({ Type: "SecureString", Value: "hunter2", Version: 1 }, false);
+
+    // Assess
+    expect(decoded.sensitive).toBe(true);
+    expect(decoded.value).toBeInstanceOf(SensitiveString);
+    expect(String(decoded.value)).not.toContain("hunter2");
+  });
+
+  it("reads a secret reference's version and rotation from SourceResult, never its value", () => {
+    // Prepare
+    const sourceResult = JSON.stringify({
+      VersionId: "abc",
+      NextRotationDate: "2026-03-01T00:00:00Z",
+      SecretString: "leak",
+    });
+
+    // Act
+    const decoded = decodeParameter(
+      { Type: "SecureString", Value: "s3cret", Version: 0, SourceResult: sourceResult },
+      true,
+    );
+
+    // Assess
+    expect(decoded.type).toBe("Secret");
+    expect(decoded.version).toBe("abc");
+    expect(decoded.dueAt).toEqual(new Date("2026-03-01T00:00:00Z"));
+    expect((decoded.value as SensitiveString).reveal()).toBe("s3cret");
+  });
+
+  it("takes an Expiration policy's time as the time the value changes", () => {
+    // Prepare
+    const policy = JSON.stringify({
+      Type: "Expiration",
+      Version: "1.0",
+      Attributes: { Timestamp: "2026-05-01T00:00:00.000Z" },
+    });
+
+    // Act
+    const decoded = decodeParameter(
+      { Type: "String", Value: "v", Version: 1, Policies: [{ PolicyText: policy }] },
+      false,
+    );
+
+    // Assess
+    expect(decoded.dueAt).toEqual(new Date("2026-05-01T00:00:00.000Z"));
+  });
+
+  it("reads an answer without a type as a String", () => {
+    // Act
+    const decoded = decodeParameter({ Value: "v" }, false);
+
+    // Assess
+    expect(decoded).toMatchObject({ type: "String", value: "v", version: 0, sensitive: false });
+  });
+});
+
+describe("toEntry", () => {
+  it("builds every entry with the same properties in the same order", () => {
+    // Prepare
+    const answers = [
+      { Type: "String", Value: "v", Version: 1, LastModifiedDate: modified },
+      { Type: "StringList", Value: "a,b", Version: 2 },
+      { Type: "SecureString", Value: "s", Version: 3 },
+      { Type: "SecureString", Value: "s", SourceResult: '{"VersionId":"x"}' },
+    ];
+
+    // Act
+    const shapes = answers.map((answer, index) =>
+      Object.keys(toEntry(decodeParameter(answer, false), request(`k${index}`, `/p/k${index}`))),
+    );
+
+    // Assess
+    const expected = [
+      "key",
+      "segments",
+      "parameter",
+      "value",
+      "version",
+      "type",
+      "sensitive",
+      "lastModified",
+      "origin",
+    ];
+    for (const shape of shapes) expect(shape).toEqual(expected);
+  });
+});
+
+describe("the CLI's listing uses the library's decoder", () => {
+  const store = new FakeParameterStore(() => modified.getTime());
+  store.put("/cli/list", "a,b", "StringList");
+  store.put("/cli/secret", "pw", "SecureString");
+  store.putSecret("prod/token", "tok");
+  const client = new FakeSsmClient(store);
+
+  it("lists a StringList with the decoder's type and version, its value as stored", async () => {
+    // Act
+    const [listed] = await listParameters(client as never, "/cli", { decrypt: true });
+    const decoded = decodeParameter({ Type: "StringList", Value: "a,b", Version: 1 }, false);
+
+    // Assess
+    expect(listed).toMatchObject({ name: "/cli/list", type: decoded.type, version: 1 });
+    expect(listed?.value).toBe((decoded.value as string[]).join(","));
+    expect(listed?.lastModified).toEqual(modified);
+  });
+
+  it("reports a secret reference as a sensitive Secret with the secret's version", async () => {
+    // Act
+    const listed = await getParameter(client as never, "/aws/reference/secretsmanager/prod/token", {
+      decrypt: false,
+    });
+
+    // Assess
+    expect(listed.type).toBe("Secret");
+    expect(listed.sensitive).toBe(true);
+    expect(listed.version).toBe(store.secret("prod/token")?.versionId);
+    expect(listed.value).toBeInstanceOf(SensitiveString);
+  });
+});

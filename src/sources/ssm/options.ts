@@ -79,11 +79,6 @@ export function parseSsmOptions(options: unknown): SsmSettings {
   const given = options as Record<string, unknown>;
   for (const name of Object.keys(given)) {
     if (KNOWN_OPTIONS.has(name)) continue;
-    if (name === "secretsClient") {
-      throw fail(
-        'secretsClient is gone: pass secretVersions: describeSecretVersions(client) from "ssm-config/secrets-manager".',
-      );
-    }
     throw fail(`unknown option ${JSON.stringify(name)}; known: ${[...KNOWN_OPTIONS].join(", ")}.`);
   }
 

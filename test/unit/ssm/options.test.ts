@@ -22,7 +22,7 @@ describe("ssmSource options", () => {
     ["an array", [], "options must be an object"],
     ["nothing to read", { client }, "give a path, parameters, or both"],
     ["an unknown option", { path: "/a", pathh: "/b" }, 'unknown option "pathh"'],
-    ["the removed secretsClient", { path: "/a", secretsClient: client }, "describeSecretVersions"],
+    ["a misspelt option", { path: "/a", maxConcurency: 2 }, "known: client, path"],
     ["a client without send", { path: "/a", client: {} }, "client must be an AWS SDK v3 SSMClient"],
     ["a path that is not a string", { path: 42 }, "path must be a string"],
     ["a relative path", { path: "app/prod" }, 'must start with "/"'],

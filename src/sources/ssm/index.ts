@@ -2,12 +2,6 @@ import type { ConfigSource } from "../contract.js";
 import { parseSsmOptions, type SsmSourceOptions } from "./options.js";
 import { SsmSource } from "./source.js";
 
-export {
-  type DecodedParameter,
-  decodeParameter,
-  type SsmParameterLike,
-  type SsmValueType,
-} from "./decode.js";
 export { MAX_CONCURRENCY, type SsmClientLike, type SsmSourceOptions } from "./options.js";
 export type { SecretVersion, SecretVersionLookup } from "./secret-versions.js";
 

@@ -303,18 +303,27 @@ function answers(parameter: SsmParameterLike, request: FetchRequest): boolean {
   return withLeadingSlash(returned) === withLeadingSlash(name.base);
 }
 
-/** Batches of at most 10 in which no base name (or secret) appears twice. */
+/**
+ * Batches of at most 10 in which no base name (or secret) appears twice; each request goes to the
+ * first batch with room that lacks its name. Linear: a name's later requests can only go to
+ * batches after the one its previous request went to, and batches before `firstOpen` are full.
+ */
 export function batchByName(requests: readonly FetchRequest[]): FetchRequest[][] {
-  const batches: Array<{ names: Set<string>; items: FetchRequest[] }> = [];
+  const batches: FetchRequest[][] = [];
+  const nextFor = new Map<string, number>();
+  let firstOpen = 0;
   for (const request of requests) {
     const name = request.name.secretId ?? withLeadingSlash(request.name.base);
-    let batch = batches.find((b) => b.items.length < NAMES_PER_GET && !b.names.has(name));
+    let index = Math.max(firstOpen, nextFor.get(name) ?? 0);
+    while ((batches[index]?.length ?? 0) >= NAMES_PER_GET) index++;
+    let batch = batches[index];
     if (!batch) {
-      batch = { names: new Set(), items: [] };
-      batches.push(batch);
+      batch = [];
+      batches[index] = batch;
     }
-    batch.names.add(name);
-    batch.items.push(request);
+    batch.push(request);
+    nextFor.set(name, index + 1);
+    while ((batches[firstOpen]?.length ?? 0) >= NAMES_PER_GET) firstOpen++;
   }
-  return batches.map((batch) => batch.items);
+  return batches;
 }

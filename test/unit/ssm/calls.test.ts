@@ -2,7 +2,7 @@ import pLimit from "p-limit";
 import { describe, expect, it } from "vitest";
 import { isConfigLoadError } from "../../../src/errors/config-load-error.js";
 import { parseParameterName } from "../../../src/mapping/parameter-names.js";
-import { SsmCalls } from "../../../src/sources/ssm/calls.js";
+import { batchByName, SsmCalls } from "../../../src/sources/ssm/calls.js";
 import type { FetchRequest } from "../../../src/sources/ssm/targets.js";
 import { awsError, FakeParameterStore, FakeSsmClient } from "../../support/fake-ssm.js";
 
@@ -169,5 +169,42 @@ describe("SsmCalls listings", () => {
     expect([...revisions.keys()]).toEqual(["s"]);
     expect(revisions.get("s")?.version).toBe(2);
     expect(client.requests[0]?.input.WithDecryption).toBe(false);
+  });
+});
+
+describe("batchByName", () => {
+  it("fills batches of 10 in order and puts each repeat of a name in a later batch", () => {
+    // Prepare
+    const requests = [
+      ...Array.from({ length: 12 }, (_, i) => binding(`a${i}`, `/n/${i}`)),
+      binding("p1", "/p:1"),
+      binding("p2", "/p:2"),
+      binding("p3", "/p:3"),
+      binding("latest", "/p"),
+    ];
+
+    // Act
+    const batches = batchByName(requests).map((batch) => batch.map((r) => r.key));
+
+    // Assess
+    expect(batches).toEqual([
+      ["a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9"],
+      ["a10", "a11", "p1"],
+      ["p2"],
+      ["p3"],
+      ["latest"],
+    ]);
+  });
+
+  it("batches 10,000 distinct names in 1,000 full batches", () => {
+    // Prepare
+    const requests = Array.from({ length: 10_000 }, (_, i) => binding(`k${i}`, `/n/${i}`));
+
+    // Act
+    const batches = batchByName(requests);
+
+    // Assess
+    expect(batches).toHaveLength(1_000);
+    expect(batches.every((batch) => batch.length === 10)).toBe(true);
   });
 });

@@ -1,7 +1,9 @@
 /**
  * Heap held per parameter by `ssmSource` at N = 10,000, over the in-process fake Parameter Store.
  * Answers pass through JSON, as the SDK parses them, so that every held string is the source's
- * own. Run: node --expose-gc --import tsx bench/ssm-entry-heap.ts
+ * own. Also the CPU time of one load per parameter, the fake's and JSON's work included (so
+ * compare runs of this script, not with other figures).
+ * Run: node --expose-gc --import tsx bench/ssm-entry-heap.ts
  */
 import { createConfig, ssmSource } from "../src/index.js";
 import { FakeParameterStore, FakeSsmClient } from "../test/support/fake-ssm.js";
@@ -79,3 +81,21 @@ for (const kind of ["source", "loader"] as const) {
     `${kind}: ${Math.round(median)} B per parameter (median of ${ROUNDS}; ${samples.map(Math.round).join(", ")})`,
   );
 }
+
+/** CPU time (user + system) of one `ssmSource` load, per parameter. */
+async function loadCpu(): Promise<number> {
+  const client = parsingClient(new FakeSsmClient(fleetStore()));
+  gc();
+  const start = process.cpuUsage();
+  await ssmSource({ client, path: "/app/prod" }).load({ signal: new AbortController().signal });
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / N;
+}
+
+await loadCpu(); // warm-up
+const cpu: number[] = [];
+for (let round = 0; round < ROUNDS; round++) cpu.push(await loadCpu());
+cpu.sort((a, b) => a - b);
+console.log(
+  `load CPU: ${(cpu[Math.floor(cpu.length / 2)] as number).toFixed(1)} us per parameter (median of ${ROUNDS}, fake and JSON included)`,
+);

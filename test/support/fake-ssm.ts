@@ -43,6 +43,8 @@ export class FakeParameterStore {
   readonly #secrets = new Map<string, StoredSecret>();
   readonly #now: () => number;
   #sorted: string[] | undefined;
+  /** Listings by path, until the next write: a load pages through one listing 10 at a time. */
+  readonly #listings = new Map<string, StoredParameter[]>();
   #secretVersions = 0;
 
   /** @param now The clock of `LastModifiedDate` (epoch ms). @default Date.now */
@@ -58,6 +60,7 @@ export class FakeParameterStore {
     options: { policies?: readonly string[] } = {},
   ): number {
     const key = canonical(name);
+    this.#listings.clear();
     const history = this.#history.get(key) ?? [];
     if (history.length === 0) this.#sorted = undefined;
     const version = history.length + 1;
@@ -76,6 +79,7 @@ export class FakeParameterStore {
 
   /** Deletes a parameter with all its versions; false when it did not exist. */
   delete(name: string): boolean {
+    this.#listings.clear();
     const deleted = this.#history.delete(canonical(name));
     if (deleted) this.#sorted = undefined;
     return deleted;
@@ -83,6 +87,7 @@ export class FakeParameterStore {
 
   /** Moves `label` to `version` of `name`, as `LabelParameterVersion` does. */
   label(name: string, version: number, label: string): void {
+    this.#listings.clear();
     const history = this.#history.get(canonical(name)) ?? [];
     const target = history[version - 1];
     if (!target) throw new Error(`${name} has no version ${version}`);
@@ -115,8 +120,12 @@ export class FakeParameterStore {
 
   /** Latest versions under `path`, by name; `recursive` false keeps only direct children. */
   under(path: string, recursive: boolean): StoredParameter[] {
+    const cacheKey = `${recursive}:${path}`;
+    const cached = this.#listings.get(cacheKey);
+    if (cached) return cached;
     const prefix = `${path.replace(/\/+$/, "")}/`;
     const result: StoredParameter[] = [];
+    this.#listings.set(cacheKey, result);
     for (const name of this.names()) {
       if (!name.startsWith(prefix)) continue;
       if (!recursive && name.slice(prefix.length).includes("/")) continue;

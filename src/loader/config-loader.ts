@@ -4,6 +4,7 @@ import { ConfigLoadError } from "../errors/config-load-error.js";
 import { ConfigValidationError } from "../errors/config-validation-error.js";
 import { EventFormatError, parseChangeEvent } from "../events/aws-events.js";
 import type { ConfigEventSource } from "../events/event-source.js";
+import { collectInterests } from "../events/interests.js";
 import { buildTree, mergeEntries } from "../mapping/config-tree.js";
 import { type Clock, clampDelay, systemClock, type TimerHandle } from "../scheduling/clock.js";
 import { Poller, type PollingOptions } from "../scheduling/poller.js";
@@ -331,6 +332,9 @@ export class ConfigLoader<T> extends IsolatingEmitter<ConfigEvents<T>> {
     this.#events?.start({
       handle: (body) => this.handleEvent(body),
       error: (error) => this.emit("error", error),
+      clock: this.#clock,
+      interests: () => collectInterests(this.#sources),
+      refresh: () => this.refresh(),
     });
     this.#scheduleDue();
   }

@@ -96,6 +96,16 @@ export type ChangeNotice =
       readonly policyType: "ExpirationNotification" | "NoChangeNotification" | (string & {});
     };
 
+/**
+ * What a source watches in its backend, for an event feed that filters at the producer (an SNS
+ * filter policy): parameter paths (recursive), parameter names, and secret names or ARNs.
+ */
+export interface SourceWatches {
+  readonly paths: readonly string[];
+  readonly names: readonly string[];
+  readonly secrets: readonly string[];
+}
+
 /** What a source is told when it runs: a signal that aborts its calls on `close()`. */
 export interface SourceContext {
   readonly signal: AbortSignal;
@@ -120,6 +130,8 @@ export interface ConfigSource {
     notices: readonly ChangeNotice[],
     context: SourceContext,
   ): Promise<SourceState>;
+  /** What this source reads from AWS, so that events about anything else can be filtered out. */
+  watches?(): SourceWatches;
   /** Push-based sources call `notify` when they change; returns an unsubscribe function. */
   subscribe?(notify: () => void): () => void;
   /** Releases watchers and timers. */

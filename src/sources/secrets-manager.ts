@@ -226,6 +226,9 @@ export function secretsManagerSource(options: SecretsManagerSourceOptions): Conf
       );
       return assemble(kept, values, dueAt);
     },
+    watches() {
+      return { paths: [], names: [], secrets: bindings.map((binding) => binding.secretId) };
+    },
     concerns(notice: ChangeNotice) {
       return (
         notice.kind === "secret-changed" &&

@@ -10,6 +10,7 @@ import {
   type ParameterEntry,
   type SourceContext,
   type SourceState,
+  type SourceWatches,
   sameDueDates,
   sameRevision,
 } from "../contract.js";
@@ -93,6 +94,15 @@ export class SsmSource implements ConfigSource {
       default:
         return this.#targets.targetsOf(notice.name).length > 0;
     }
+  }
+
+  watches(): SourceWatches {
+    const bindings = this.#targets.bindings;
+    return {
+      paths: this.#targets.path === undefined ? [] : [this.#targets.path],
+      names: bindings.flatMap((b) => (b.name.secretId ? [] : [b.name.base])),
+      secrets: bindings.flatMap((b) => (b.name.secretId ? [b.name.secretId] : [])),
+    };
   }
 
   /**

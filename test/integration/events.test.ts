@@ -1,5 +1,9 @@
 import { CreateSecretCommand, PutSecretValueCommand } from "@aws-sdk/client-secrets-manager";
-import { GetQueueAttributesCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
+import {
+  ChangeMessageVisibilityCommand,
+  GetQueueAttributesCommand,
+  SendMessageCommand,
+} from "@aws-sdk/client-sqs";
 import { DeleteParameterCommand } from "@aws-sdk/client-ssm";
 import { expect, it } from "vitest";
 import { z } from "zod";
@@ -357,12 +361,21 @@ describeMoto("sqsEventSource redelivery", () => {
     const flaky = breakableClient(clients.ssm, () =>
       Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" }),
     );
+    const visibilityTimeouts: number[] = [];
+    const recordingSqs = {
+      send(command: unknown, options?: { abortSignal?: AbortSignal }): Promise<unknown> {
+        if (command instanceof ChangeMessageVisibilityCommand) {
+          visibilityTimeouts.push(command.input.VisibilityTimeout ?? -1);
+        }
+        return clients.sqs.send(command as never, options);
+      },
+    };
     const config = track(
       createConfig({
         schema: z.object({ flag: z.string() }),
         sources: [ssmSource({ client: flaky, path: root })],
         events: sqsEventSource({
-          client: clients.sqs,
+          client: recordingSqs,
           queueUrl,
           waitTimeSeconds: 1,
           redeliveryBaseMs: 1_000,
@@ -386,6 +399,14 @@ describeMoto("sqsEventSource redelivery", () => {
 
     await waitFor(() => config.current.flag === "on", 10_000);
 
+    // Hidden for 1-2 s (redeliveryBaseMs..MaxMs), not for the queue's 30 s, then applied.
+    expect(visibilityTimeouts.length).toBeGreaterThanOrEqual(1);
+    for (const seconds of visibilityTimeouts) {
+      expect(seconds).toBeGreaterThanOrEqual(1);
+      expect(seconds).toBeLessThanOrEqual(2);
+    }
+    expect(config.current.flag).toBe("on");
     await waitFor(async () => (await queueDepth(clients, queueUrl)) === 0, 10_000);
+    expect(await queueDepth(clients, queueUrl)).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import { type FleetSettings, type FleetStrategy, simulateFleet } from "../fleet/simulate.js";
+import { type SnsFleetSettings, simulateSnsFleet } from "../fleet/simulate-sns.js";
 import type { BenchEnv, ScenarioResult } from "../support/results.js";
 import { round } from "../support/stats.js";
 
@@ -136,7 +137,75 @@ export async function fleet(env: BenchEnv): Promise<ScenarioResult[]> {
       });
     }
   }
+  results.push(await snsFleet(env, base.instances));
   return results;
+}
+
+/** SQS's price per request (standard queues, after the free tier), for the cost figures. */
+const SQS_USD_PER_MILLION = 0.4;
+
+/**
+ * The real wiring: every process runs `snsEventSource` (its own queue on one topic, the filter
+ * policy, heartbeat, sweep) over in-memory SNS/SQS, with churn: processes stop with close(),
+ * die without it, and are replaced.
+ */
+async function snsFleet(env: BenchEnv, instances: number): Promise<ScenarioResult> {
+  const quota = 40;
+  const settings: SnsFleetSettings = {
+    instances,
+    parametersPerInstance: 200,
+    ratePerSecond: quota,
+    eventSpreadMs: spreadFor(instances, quota),
+    churnMs: 20 * 60_000,
+    quietMs: 30 * 60_000,
+    changeEveryMs: 180_000,
+    stopEveryMs: 20_000,
+    dieEveryMs: 30_000,
+    replaceAfterMs: 5_000,
+    heartbeatMs: 60_000,
+    staleAfterMs: 15 * 60_000,
+    latencyMs: 10,
+    seed: 7,
+  };
+  const outcome = await simulateSnsFleet(settings);
+  env.log(
+    `    snsEventSource, ${quota} req/s, eventSpreadMs ${settings.eventSpreadMs / 1000} s: throttled ${outcome.throttled}, ` +
+      `p99 staleness ${(outcome.p99StalenessMs / 1000).toFixed(1)} s, leaked queues ${outcome.leakedAtChurnEnd} -> ${outcome.leakedAtEnd} ` +
+      `(${(outcome.wallMs / 1000).toFixed(1)} s wall)`,
+  );
+  const usdPerHour = (outcome.restSqsPerHour / 1e6) * SQS_USD_PER_MILLION;
+  return {
+    scenario: "7-fleet",
+    title: `Fleet of ${instances.toLocaleString("en-US")} on snsEventSource (queue per process, churn), ${quota} req/s quota, eventSpreadMs ${settings.eventSpreadMs / 1000} s`,
+    n: instances,
+    ours: {
+      strategy: "sns",
+      label: `snsEventSource, eventSpreadMs ${settings.eventSpreadMs / 1000} s`,
+      quotaPerSecond: quota,
+      ...Object.fromEntries(
+        Object.entries(outcome).map(([key, value]) => [
+          key,
+          typeof value === "number" ? round(value) : value,
+        ]),
+      ),
+      restSqsUsdPerHour: round(usdPerHour),
+    },
+    powertools: null,
+    ratio: null,
+    ratioOf: "p99StalenessMs",
+    betterWhen: "lower",
+    target: {
+      goal: "no queue of a dead process left once churn has stopped for staleAfterMs plus a sweep",
+      met: outcome.leakedAtEnd === 0,
+      detail: `${outcome.leakedAtChurnEnd} leaked when churn stopped, ${outcome.leakedAfterStaleAfter} one staleAfterMs (${settings.staleAfterMs / 60_000} min) later, 0 after ${round(outcome.leakFreeAfterMs / 1000)} s; ${outcome.throttled} throttled of ${outcome.ssmRequests} Parameter Store requests; p99 staleness ${round(outcome.p99StalenessMs / 1000)} s`,
+    },
+    notes: [
+      `Real loaders with real snsEventSource (createQueue with heartbeat tag, queue policy, Subscribe with the filter policy, the shared long-poll loop, heartbeat, sweep) over in-memory SNS/SQS on the virtual clock. Every ${settings.changeEveryMs / 60_000} min one parameter the fleet reads changes and one it does not; the filter kept ${outcome.filteredOut} deliveries of the latter off the queues.`,
+      `Churn for ${settings.churnMs / 60_000} min: one process stops with close() every ${settings.stopEveryMs / 1000} s and one dies without it every ${settings.dieEveryMs / 1000} s, each replaced ${settings.replaceAfterMs / 1000} s later; then ${settings.quietMs / 60_000} min without changes or churn. A dead process's queue becomes stale ${settings.staleAfterMs / 60_000} min after its last heartbeat and goes at the next sweep (at start, and fleet-wide about 4 times per staleAfterMs).`,
+      `At rest: ${outcome.restSqsPerProcessHour} SQS requests per process per hour (180 long polls of 20 s, 60 heartbeats, the sweep's share), ${outcome.restSqsPerHour.toLocaleString("en-US")} for the fleet, about $${round(usdPerHour)} an hour at $${SQS_USD_PER_MILLION} per million; SNS ${outcome.restSnsPerHour} requests an hour (sweeps that found stale queues). Per change: one SNS delivery and one GetParameters per process (measured ${round(outcome.getParametersPerChangePerProcess)}).`,
+      `Each start lists the queues with the prefix and reads each one's tags (one ListQueueTags per queue): a fleet of N that starts together sends about N²/2 of them (${outcome.queueRequests.ListQueueTags?.toLocaleString("en-US")} in this run, most at the first start).`,
+    ],
+  };
 }
 
 function fleetNotes(strategy: FleetStrategy, base: Omit<FleetSettings, "ratePerSecond">): string[] {

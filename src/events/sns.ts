@@ -8,6 +8,7 @@ import {
   checkQueueReading,
   consumeQueue,
   isMissingQueue,
+  pause,
   type QueueReading,
   type QueueReadingOptions,
 } from "./queue-consumer.js";
@@ -16,6 +17,7 @@ import {
   fleetError,
   HEARTBEAT_TAG,
   isNotFound,
+  type SweepOutcome,
   sweepStaleQueues,
   TOPIC_TAG,
 } from "./queue-sweep.js";
@@ -209,7 +211,7 @@ class SnsEventSource implements ConfigEventSource {
       // Reported on `error` by the loader.
     });
     await Promise.all([
-      this.#sweep(),
+      this.#sweepNowAndThen(),
       consumeQueue(
         {
           client: this.#sqsClient(),
@@ -396,8 +398,24 @@ class SnsEventSource implements ConfigEventSource {
     }
   }
 
-  async #sweep(): Promise<void> {
-    await sweepStaleQueues({
+  /**
+   * Sweeps at start, then again now and then, so that the queue of the last process to die is
+   * removed even if no process starts after it. Each process waits an exponentially distributed
+   * time with mean staleAfterMs / 4 x the number of queues it saw, so the fleet as a whole sweeps
+   * like a Poisson process about four times per staleAfterMs, and the cost (one ListQueueTags per
+   * queue per sweep) grows with the fleet, not with its square.
+   */
+  async #sweepNowAndThen(): Promise<void> {
+    const signal = this.#abort.signal;
+    while (!signal.aborted) {
+      const { checked } = await this.#sweep();
+      const mean = (this.#settings.staleAfterMs / 4) * (checked + 1);
+      await pause(this.#clock, -Math.log(1 - this.#clock.random()) * mean, signal);
+    }
+  }
+
+  #sweep(): Promise<SweepOutcome> {
+    return sweepStaleQueues({
       sqs: this.#sqsClient(),
       sns: this.#snsClient(),
       sdk: this.#sdk as FleetSdk,

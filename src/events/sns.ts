@@ -43,8 +43,9 @@ export interface SnsEventSourceOptions extends QueueReadingOptions {
   heartbeatMs?: number;
   /**
    * A queue whose heartbeat is older than this belongs to a process that died without `close()`
-   * and is deleted by the next process to start. Must exceed `heartbeatMs`; three times or more
-   * leaves room for a late renewal. @default 900000
+   * and is deleted by the next sweep (every process sweeps at start, and the fleet as a whole
+   * about four times per `staleAfterMs`). Must exceed `heartbeatMs`; three times or more leaves
+   * room for a late renewal. @default 900000, or 3 × heartbeatMs when that is larger
    */
   staleAfterMs?: number;
 }
@@ -70,8 +71,9 @@ const randomSuffix = () => randomUUID().replaceAll("-", "");
  * heartbeat; a policy that lets only this topic send), subscribes it with raw delivery and a
  * filter policy built from the names the config reads, then long-polls it exactly as
  * `sqsEventSource` does. It renews the heartbeat every `heartbeatMs`, and deletes queues of the
- * same prefix whose heartbeat is older than `staleAfterMs` (processes killed without `close()`),
- * unsubscribing them first. `close()` unsubscribes and deletes its queue.
+ * same prefix and topic whose heartbeat is older than `staleAfterMs` (processes killed without
+ * `close()`), unsubscribing them first, at start and now and then. `close()` unsubscribes and
+ * deletes its queue. Its own queue swept away (after a long freeze) is made again.
  *
  * Options are checked before any call.
  *
@@ -271,6 +273,7 @@ class SnsEventSource implements ConfigEventSource {
     const sqs = this.#sqsClient();
     const sink = this.#sink as EventSink;
     const name = `${queuePrefix}${randomSuffix()}`;
+    if (this.#abort.signal.aborted) return false;
     try {
       const created = (await sqs.send(
         new sdk.sqs.CreateQueueCommand({

@@ -128,4 +128,45 @@ describeMoto("snsEventSource: queues of dead processes", () => {
     await waitFor(() => config.current.flag === "on", 15_000);
     expect(config.current.flag).toBe("on");
   });
+
+  it("a process that closes exits by itself and leaves no queue or subscription", async () => {
+    const root = uniquePath("exit");
+    await putParameter(clients.ssm, `${root}/flag`, "off");
+    const { topicArn, prefix } = await fleetTopic(sns);
+    const script = fileURLToPath(new URL("../fixtures/sns-process.ts", import.meta.url));
+    const child = spawn(process.execPath, ["--import", "tsx", script], {
+      env: {
+        ...process.env,
+        MOTO_ENDPOINT: motoEndpoint,
+        ROOT: root,
+        TOPIC_ARN: topicArn,
+        QUEUE_PREFIX: prefix,
+        CLOSE_AFTER_LOAD: "1",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    children.push(child);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+
+    const code = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => resolve(null), 25_000);
+      child.on("exit", (exitCode) => {
+        clearTimeout(timer);
+        resolve(exitCode);
+      });
+    });
+
+    expect(stderr).toBe("");
+    expect(stdout).toContain("closed");
+    expect(code).toBe(0);
+    expect(await queuesWithPrefix(clients.sqs, prefix)).toEqual([]);
+    expect(await topicSubscriptions(sns, topicArn)).toEqual([]);
+  });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { optionsError } from "../errors/config-load-error.js";
+import { fullJitterBackoff } from "../scheduling/backoff.js";
 import { type Clock, MAX_TIMER_MS, systemClock, type TimerHandle } from "../scheduling/clock.js";
 import { type AwsClientLike, DEFAULT_REQUEST_HANDLER } from "../sources/aws/client-defaults.js";
 import type { ConfigEventSource, EventSink } from "./event-source.js";
@@ -190,6 +191,13 @@ class SnsEventSource implements ConfigEventSource {
     const queue = this.#queue;
     this.#queue = undefined;
     if (queue) await this.#removeQueue(queue, true);
+    // Clients this source made itself are its to release; given ones belong to the caller.
+    for (const [mine, given] of [
+      [this.#sqs, this.#settings.sqsClient],
+      [this.#sns, this.#settings.snsClient],
+    ] as const) {
+      if (mine && mine !== given) (mine as { destroy?: () => void }).destroy?.();
+    }
   }
 
   async #main(sink: EventSink): Promise<void> {
@@ -205,8 +213,7 @@ class SnsEventSource implements ConfigEventSource {
         ),
       );
     }
-    const ready = await this.#setUpQueue(sdk);
-    if (!ready || this.#abort.signal.aborted) return;
+    if (!(await this.#setUpUntilReady(sdk))) return;
     this.#scheduleHeartbeat();
     // Changes made between the first load and the subscription were announced to no queue.
     sink.refresh?.().catch(() => {
@@ -226,6 +233,28 @@ class SnsEventSource implements ConfigEventSource {
         sink,
       ),
     ]);
+  }
+
+  /**
+   * Sets the queue up, retrying with full-jitter backoff while it fails (throttled, network) so
+   * that a bad moment at start does not leave the process without events for its whole life.
+   * What a failed attempt created is removed before the next. False once `close()` began.
+   */
+  async #setUpUntilReady(sdk: FleetSdk): Promise<boolean> {
+    const { backoffBaseMs, backoffMaxMs } = this.#settings.reading;
+    for (let failures = 0; !this.#abort.signal.aborted; ) {
+      if (await this.#setUpQueue(sdk)) return !this.#abort.signal.aborted;
+      const partial = this.#queue;
+      this.#queue = undefined;
+      if (partial) await this.#removeQueue(partial, false);
+      failures++;
+      await pause(
+        this.#clock,
+        fullJitterBackoff(failures, backoffBaseMs, backoffMaxMs, () => this.#clock.random()),
+        this.#abort.signal,
+      );
+    }
+    return false;
   }
 
   async #loadSdk(): Promise<FleetSdk> {

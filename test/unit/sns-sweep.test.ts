@@ -241,3 +241,44 @@ describe("snsEventSource when the names do not fit a filter policy", () => {
     expect(backend.subscriptionCount()).toBe(0);
   });
 });
+
+describe("snsEventSource when its setup fails", () => {
+  it("retries with backoff, removes what a failed attempt created, and reports each failure", async () => {
+    // Prepare: the first Subscribe is throttled, after its queue was created.
+    const backend = new FakeFleetBackend(systemClock, 0);
+    let subscribes = 0;
+    const client = recording(backend, (command) =>
+      command === "Subscribe" && ++subscribes === 1
+        ? Object.assign(new Error("Rate exceeded"), { name: "Throttling" })
+        : undefined,
+    );
+    const errors: Error[] = [];
+    const source = snsEventSource({
+      topicArn: backend.topicArn,
+      snsClient: client,
+      sqsClient: client,
+      waitTimeSeconds: 0,
+      backoffBaseMs: 10,
+      backoffMaxMs: 20,
+    });
+
+    // Act
+    source.start({
+      handle: async () => [],
+      error: (error) => errors.push(error),
+      interests: () => ({ paths: ["/app"], names: [], secrets: [] }),
+    });
+    for (let round = 0; round < 500 && backend.subscriptionCount() === 0; round++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const queues = backend.queueNames();
+    await source.close();
+
+    // Assess: one queue (the first attempt's was deleted), subscribed; one failure reported.
+    expect(subscribes).toBe(2);
+    expect(queues).toHaveLength(1);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.message).toMatch(/^snsEventSource could not set up its queue .*Throttling/);
+    expect(backend.queueNames()).toEqual([]);
+  });
+});

@@ -28,6 +28,9 @@ const config = createConfig({
   schema: Config,
   sources: [ssmSource({ client: new SSMClient({}), path, keyCase: "camel" })],
   refresh: { intervalMs: 5 * 60_000, jitter: 0.2 },
+  // Every replica receives every change: spread their fetches (about 1.6 x replicas / the
+  // account's Parameter Store requests per second, in seconds; 40/s by default).
+  eventSpreadMs: 10_000,
   events: topicArn ? snsEventSource({ topicArn, queuePrefix: "shop-http-" }) : undefined,
 });
 

@@ -2,10 +2,10 @@ import { ListQueuesCommand, ListQueueTagsCommand } from "@aws-sdk/client-sqs";
 import { describe, expect, it } from "vitest";
 import { FakeFleetBackend } from "../../bench/fleet/fake-queues.js";
 import { snsEventSource } from "../../src/events/sns.js";
-import { ManualClock } from "./support/manual-clock.js";
+import { VirtualClock } from "../support/virtual-clock.js";
 
 /** Runs due timers (the fake answers on the clock) and lets real I/O (the SDK import) finish. */
-async function until(clock: ManualClock, condition: () => boolean): Promise<void> {
+async function until(clock: VirtualClock, condition: () => boolean): Promise<void> {
   for (let round = 0; round < 2_000 && !condition(); round++) {
     await clock.advance(0);
     await new Promise((resolve) => setTimeout(resolve, 5));
@@ -15,7 +15,7 @@ async function until(clock: ManualClock, condition: () => boolean): Promise<void
 describe("snsEventSource heartbeat", () => {
   it("tags its queue at creation and renews the tag every heartbeatMs on the loader's clock, and stops on close()", async () => {
     // Prepare
-    const clock = new ManualClock();
+    const clock = new VirtualClock();
     const backend = new FakeFleetBackend(clock, 0);
     const client = backend.clientFor();
     const source = snsEventSource({
@@ -60,6 +60,6 @@ describe("snsEventSource heartbeat", () => {
     // Assess
     expect([atStart, before, after, later]).toEqual(["0", "0", "60000", "120000"]);
     expect(backend.queueNames()).toEqual([]);
-    expect(clock.timers.size).toBe(0);
+    expect(clock.pendingTimers).toBe(0);
   });
 });

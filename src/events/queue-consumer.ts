@@ -88,6 +88,13 @@ export function isMissingQueue(error: unknown): boolean {
   );
 }
 
+/** What the loop acts on when it has no queue to read: the same as SQS saying it is gone. */
+function missingQueueError(): Error {
+  return Object.assign(new Error("There is no queue to read (setting a new one up failed)."), {
+    name: "QueueDoesNotExist",
+  });
+}
+
 /**
  * Waits `ms` on `clock`, or less if `signal` aborts first. Never rejects, so a loop that sleeps
  * between attempts stops on `close()` without an unhandled rejection.
@@ -112,8 +119,11 @@ export interface QueueConsumer {
   readonly clock: Clock;
   /** Aborts the pending receive and ends the loop. */
   readonly signal: AbortSignal;
-  /** The queue to read now; `snsEventSource` replaces its queue when it was swept. */
-  queueUrl(): string;
+  /**
+   * The queue to read now; `snsEventSource` replaces its queue when it was swept, and has none
+   * while making a new one failed (`undefined`: `onMissingQueue` is asked again).
+   */
+  queueUrl(): string | undefined;
   /**
    * Called when SQS says the queue does not exist; resolves true once a new queue is ready. Absent
    * (or false): the failure is reported and retried with backoff like any other.
@@ -243,6 +253,7 @@ export async function consumeQueue(consumer: QueueConsumer, sink: EventSink): Pr
     const queueUrl = consumer.queueUrl();
     let messages: QueueMessage[];
     try {
+      if (queueUrl === undefined) throw missingQueueError();
       const response = (await client.send(
         new ReceiveMessageCommand({
           QueueUrl: queueUrl,
@@ -258,7 +269,7 @@ export async function consumeQueue(consumer: QueueConsumer, sink: EventSink): Pr
       if (isMissingQueue(error) && consumer.onMissingQueue) {
         if (await consumer.onMissingQueue(error)) continue;
       } else {
-        sink.error(toLoadError(error, queueUrl, "SQS"));
+        sink.error(toLoadError(error, queueUrl ?? "(no queue)", "SQS"));
       }
       receiveFailures++;
       await pause(

@@ -50,8 +50,15 @@ export interface SweepOutcome {
  * another topic, without our tags, or alive are left alone, as is our own. Two processes may
  * sweep at once: "not found" is success. Failures (no permission) are reported, never thrown.
  */
-export async function sweepStaleQueues(sweep: QueueSweep): Promise<SweepOutcome> {
-  const { sdk, sqs, signal } = sweep;
+export async function sweepStaleQueues(given: QueueSweep): Promise<SweepOutcome> {
+  const { sdk, sqs, signal } = given;
+  // A call cut off by close() is not a failure worth reporting.
+  const sweep: QueueSweep = {
+    ...given,
+    report: (error) => {
+      if (!signal.aborted) given.report(error);
+    },
+  };
   let urls: string[];
   try {
     urls = (await listQueues(sweep)).filter((url) => !sweep.isOwn(url));
@@ -71,9 +78,7 @@ export async function sweepStaleQueues(sweep: QueueSweep): Promise<SweepOutcome>
         if (Tags?.[TOPIC_TAG] !== sweep.topicArn || !Number.isFinite(beat)) continue;
         if (sweep.now - beat > sweep.staleAfterMs) stale.push(url);
       } catch (error) {
-        if (!isMissingQueue(error) && !signal.aborted) {
-          sweep.report(fleetError("read the heartbeat of", url, error));
-        }
+        if (!isMissingQueue(error)) sweep.report(fleetError("read the heartbeat of", url, error));
       }
     }
   };

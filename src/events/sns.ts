@@ -227,7 +227,7 @@ class SnsEventSource implements ConfigEventSource {
           reading: this.#settings.reading,
           clock: this.#clock,
           signal: this.#abort.signal,
-          queueUrl: () => this.#queue?.url ?? "",
+          queueUrl: () => this.#queue?.url,
           onMissingQueue: () => this.#recreate(),
         },
         sink,
@@ -365,6 +365,12 @@ class SnsEventSource implements ConfigEventSource {
       this.#sink?.refresh?.().catch(() => {
         // Reported on `error` by the loader.
       });
+    } else {
+      // A queue without its subscription would be read forever in silence: remove it, and the
+      // receive loop asks again after its backoff.
+      const partial = this.#queue;
+      this.#queue = undefined;
+      if (partial) await this.#removeQueue(partial, false);
     }
     return ready;
   }

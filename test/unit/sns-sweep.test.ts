@@ -282,3 +282,58 @@ describe("snsEventSource when its setup fails", () => {
     expect(backend.queueNames()).toEqual([]);
   });
 });
+
+describe("snsEventSource when its queue is deleted under it", () => {
+  it("makes a new queue and subscription, retrying until it works, and never reads a queue without one", async () => {
+    // Prepare: subscribed once; then the queue goes (swept), and the next Subscribe fails once.
+    const backend = new FakeFleetBackend(systemClock, 0);
+    let subscribes = 0;
+    const client = recording(backend, (command) =>
+      command === "Subscribe" && ++subscribes === 2
+        ? Object.assign(new Error("Rate exceeded"), { name: "Throttling" })
+        : undefined,
+    );
+    const source = snsEventSource({
+      topicArn: backend.topicArn,
+      snsClient: client,
+      sqsClient: client,
+      waitTimeSeconds: 0,
+      backoffBaseMs: 10,
+      backoffMaxMs: 20,
+    });
+    const wait = async (condition: () => boolean) => {
+      for (let round = 0; round < 1_000 && !condition(); round++) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    };
+    source.start({
+      handle: async () => [],
+      error: () => {},
+      interests: () => ({ paths: ["/app"], names: [], secrets: [] }),
+    });
+    await wait(() => backend.subscriptionCount() === 1);
+    const [first] = backend.queueNames();
+    const other = backend.clientFor();
+    const { Subscriptions } = (await other.send(
+      new sns.ListSubscriptionsByTopicCommand({ TopicArn: backend.topicArn }),
+    )) as { Subscriptions: Array<{ SubscriptionArn: string }> };
+    await other.send(
+      new sns.UnsubscribeCommand({ SubscriptionArn: Subscriptions[0]?.SubscriptionArn }),
+    );
+    const { QueueUrls } = (await other.send(new sqs.ListQueuesCommand({}))) as {
+      QueueUrls: string[];
+    };
+    await other.send(new sqs.DeleteQueueCommand({ QueueUrl: QueueUrls[0] }));
+
+    // Act
+    await wait(() => subscribes === 3 && backend.subscriptionCount() === 1);
+    const queues = backend.queueNames();
+    await source.close();
+
+    // Assess: exactly one queue, new, and subscribed; the failed attempt's queue is gone.
+    expect(subscribes).toBe(3);
+    expect(queues).toHaveLength(1);
+    expect(queues[0]).not.toBe(first);
+    expect(backend.queueNames()).toEqual([]);
+  });
+});

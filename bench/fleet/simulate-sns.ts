@@ -5,10 +5,10 @@ import "@aws-sdk/client-sqs";
 import { z } from "zod";
 import { snsEventSource } from "../../src/events/sns.js";
 import { type ChangeEvent, type ConfigLoader, createConfig, ssmSource } from "../../src/index.js";
+import { FakeParameterStore, FakeSsmClient, TrafficLog } from "../../test/support/fake-ssm.js";
 import { parameterChangeEvent } from "../support/aws.js";
 import { quantile } from "../support/stats.js";
 import { FakeFleetBackend } from "./fake-queues.js";
-import { FakeParameterStore, FakeSsmClient, TrafficLog } from "./fake-ssm.js";
 import { TokenBucket } from "./token-bucket.js";
 import { seededRandom, VirtualClock } from "./virtual-clock.js";
 
@@ -108,7 +108,7 @@ export async function simulateSnsFleet(settings: SnsFleetSettings): Promise<SnsF
 
 async function run(settings: SnsFleetSettings, wallStart: number): Promise<SnsFleetOutcome> {
   const clock = new VirtualClock(settings.seed);
-  const store = new FakeParameterStore();
+  const store = new FakeParameterStore(() => clock.now());
   const names = Array.from(
     { length: settings.parametersPerInstance },
     (_, index) => `${ROOT}/g${index % 10}/p${String(index).padStart(3, "0")}`,
@@ -120,7 +120,12 @@ async function run(settings: SnsFleetSettings, wallStart: number): Promise<SnsFl
   const bucket = new TokenBucket(settings.ratePerSecond, clock);
   bucket.enforcing = false;
   const log = new TrafficLog();
-  const ssm = new FakeSsmClient(store, bucket, clock, log, settings.latencyMs);
+  const ssm = new FakeSsmClient(store, {
+    clock,
+    latencyMs: settings.latencyMs,
+    quota: bucket,
+    log,
+  });
   const backend = new FakeFleetBackend(clock, settings.latencyMs);
   const owners = new Map<string, Process>();
   const schema = z.record(z.string(), z.record(z.string(), z.string()));

@@ -161,7 +161,7 @@ class SnsEventSource implements ConfigEventSource {
   #sqs: AwsClientLike | undefined;
   #sns: SnsClientLike | undefined;
   #sdk: FleetSdk | undefined;
-  /** Every queue this process created and has not deleted yet (a recreated one replaces it). */
+  /** The queue this process created and has not deleted yet (a recreated one replaces it). */
   #queue: OwnQueue | undefined;
   #heartbeat: TimerHandle | undefined;
   #run: Promise<void> | undefined;

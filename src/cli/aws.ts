@@ -180,7 +180,7 @@ function foreignAnswer(error: unknown): string | undefined {
   const contentType =
     Object.entries(headers).find(([header]) => header.toLowerCase() === "content-type")?.[1] ??
     undefined;
-  const unparsed = candidate.name === "SyntaxError" || response !== undefined;
+  const unparsed = candidate.name === "SyntaxError";
   const unnamed = candidate.name === "Unknown" || candidate.name === "UnknownError";
   const foreignType = contentType !== undefined && !AWS_JSON.test(contentType);
   if (!unparsed && !unnamed && !foreignType) return undefined;

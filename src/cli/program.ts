@@ -208,7 +208,10 @@ function report(io: CliIo, error: unknown, options: ReportOptions): number {
     lines.push(`Run "${help}" for usage.`);
   } else {
     const aws = isAwsOrNetworkError(error);
-    const phrased = error instanceof AwsCallError || isConfigError(error);
+    const phrased =
+      error instanceof AwsCallError ||
+      error instanceof WriteIncompleteError ||
+      isConfigError(error);
     message = clean(aws && !phrased ? describeAwsError(error) : singleLine(raw));
     exitCode = aws ? ExitCode.aws : ExitCode.problems;
     code = aws ? "aws" : "problems";
@@ -232,7 +235,7 @@ function report(io: CliIo, error: unknown, options: ReportOptions): number {
   }
   writeLines(io.stderr, [`${PROGRAM}: ${message}`, ...lines]);
   if (debug && error instanceof Error && error.stack) {
-    writeLines(io.stderr, [clean(error.stack)]);
+    writeLines(io.stderr, error.stack.split("\n").map(clean));
   }
   return exitCode;
 }

@@ -137,6 +137,7 @@ describe.concurrent("ssm-config completion", () => {
       "bash",
       [
         "-c",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a bash expansion, not a template
         'eval "$1"; COMP_WORDS=(ssm-config co); COMP_CWORD=1; _ssm_config; echo "${COMPREPLY[*]}"',
         "bash",
         script.stdout,

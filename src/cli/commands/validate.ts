@@ -1,4 +1,4 @@
-import { isConfigLoadError } from "../../errors/config-load-error.js";
+import { isConfigError } from "../../errors/config-error.js";
 import { type ConfigIssue, ConfigValidationError } from "../../errors/config-validation-error.js";
 import { createConfig } from "../../loader/create-config.js";
 import type { KeyCase } from "../../mapping/parameter-names.js";
@@ -109,10 +109,10 @@ export async function checkAgainstSchema(
       keyCase: check.keyCase,
     });
   } catch (error) {
-    if (isConfigLoadError(error) && error.reason === "options") {
-      throw new UsageError(`the module's path or parameters cannot be read: ${error.message}`);
+    // ssmSource checks its options before any call: a bad path or binding is a usage error.
+    if (isConfigError(error)) {
+      throw new UsageError(`the path or parameters to read are not usable: ${error.message}`);
     }
-    if (isConfigLoadError(error)) throw new UsageError(error.message);
     throw error;
   }
   const config = createConfig({ schema: check.schema, sources: [source] });

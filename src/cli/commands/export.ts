@@ -88,7 +88,8 @@ export const exportCommand: Command = {
         const code = empty();
         if (code !== ExitCode.ok) return code;
       }
-      writeJson(io.stdout, tree);
+      // export prints secrets on purpose; a snapshot prints redacted, a structured clone does not.
+      writeJson(io.stdout, structuredClone(tree));
     } finally {
       progress.done();
       await config.close();

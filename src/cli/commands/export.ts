@@ -89,7 +89,7 @@ export const exportCommand: Command = {
         if (code !== ExitCode.ok) return code;
       }
       // export prints secrets on purpose; a snapshot prints redacted, a structured clone does not.
-      writeJson(io.stdout, structuredClone(tree));
+      writeJson(io.stdout, tree);
     } finally {
       progress.done();
       await config.close();

@@ -88,7 +88,6 @@ export const exportCommand: Command = {
         const code = empty();
         if (code !== ExitCode.ok) return code;
       }
-      // export prints secrets on purpose; a snapshot prints redacted, a structured clone does not.
       writeJson(io.stdout, tree);
     } finally {
       progress.done();

@@ -10,6 +10,8 @@ export type OptionValues = Record<string, string | boolean | Array<string | bool
 export interface CommandOption {
   readonly type: "string" | "boolean";
   readonly short?: string;
+  /** The option may be given more than once; its values are collected in a list. */
+  readonly multiple?: boolean;
   /** Placeholder shown in help for a string option, e.g. `<ms>`. */
   readonly value?: string;
   readonly help: string;
@@ -40,6 +42,10 @@ export const GLOBAL_OPTIONS: Readonly<Record<string, CommandOption>> = {
     value: "<name>",
     help: "shared config profile (default: AWS_PROFILE)",
   },
+  json: {
+    type: "boolean",
+    help: "print JSON: results on stdout, an error as one JSON object on stderr",
+  },
   debug: { type: "boolean", help: "print an error's stack, not just its message" },
   help: { type: "boolean", short: "h", help: "show help for the command" },
   version: { type: "boolean", help: "print the version of ssm-config" },
@@ -51,6 +57,7 @@ export interface GlobalOptions {
   readonly endpoint?: string | undefined;
   readonly profile?: string | undefined;
   readonly debug: boolean;
+  readonly json: boolean;
 }
 
 /** A command line split at `--`: positionals before it, everything after it untouched. */
@@ -68,9 +75,11 @@ export function optionTable(
   const table: OptionTable = {};
   for (const group of groups) {
     for (const [name, option] of Object.entries(group)) {
-      table[name] = option.short
-        ? { type: option.type, short: option.short }
-        : { type: option.type };
+      table[name] = {
+        type: option.type,
+        ...(option.short ? { short: option.short } : {}),
+        ...(option.multiple ? { multiple: true } : {}),
+      };
     }
   }
   return table;
@@ -103,21 +112,36 @@ export function splitCommand(
   return { command: undefined, rest: [...argv] };
 }
 
-/** Parses a command's arguments strictly; any mistake becomes a {@link UsageError}. */
+/**
+ * Parses a command's arguments strictly; any mistake becomes a {@link UsageError} in our own
+ * words (an unknown option, a missing value, a value given to a flag). `parseArgs` runs
+ * leniently and its tokens are checked here, so that none of its own messages reach the user.
+ */
 export function parseCommandLine(args: readonly string[], table: OptionTable): ParsedCommandLine {
-  const parse = () =>
-    parseArgs({
-      args: [...args],
-      options: table,
-      strict: true,
-      allowPositionals: true,
-      tokens: true,
-    });
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse();
-  } catch (error) {
-    throw new UsageError(parseErrorMessage(error));
+  const parsed = parseArgs({
+    args: [...args],
+    options: table,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  for (const token of parsed.tokens) {
+    if (token.kind === "option-terminator") break;
+    if (token.kind !== "option") continue;
+    const option = table[token.name];
+    if (!option) {
+      throw new UsageError(`unknown option ${token.rawName}`);
+    }
+    if (option.type === "boolean" && token.inlineValue) {
+      throw new UsageError(`${token.rawName} takes no value`);
+    }
+    if (option.type === "string") {
+      const value = token.value;
+      // `--path --json` would read "--json" as the path: say the value is missing instead.
+      if (value === undefined || (!token.inlineValue && value.startsWith("-") && value !== "-")) {
+        throw new UsageError(`${token.rawName} needs a value`);
+      }
+    }
   }
   const terminator = parsed.tokens.find((token) => token.kind === "option-terminator");
   if (!terminator) {
@@ -136,10 +160,12 @@ export function parseCommandLine(args: readonly string[], table: OptionTable): P
   };
 }
 
-/** `parseArgs` messages end with advice about `--`, which is noise for our options. */
-function parseErrorMessage(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split(/\.\s+To specify/)[0]?.replace(/\.$/, "") ?? message;
+/** Every value of a repeatable string option, in order; empty when absent. */
+export function stringList(values: OptionValues, name: string): string[] {
+  const value = values[name];
+  if (typeof value === "string") return [value];
+  if (!Array.isArray(value)) return [];
+  return value.filter((item): item is string => typeof item === "string");
 }
 
 /** A string option's value, or `undefined` when absent. */

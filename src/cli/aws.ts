@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { isConfigLoadError } from "../errors/config-load-error.js";
 import { awsErrorName } from "../sources/aws/aws-errors.js";
@@ -34,6 +37,7 @@ export async function createSsmClient(
 ): Promise<SSMClient> {
   const endpoint = endpointOf(globals, env);
   const profile = globals.profile;
+  if (profile !== undefined) checkProfileExists(profile, env);
   const region = globals.region ?? (await configuredRegion(profile));
   return new SSMClient({
     region,
@@ -42,6 +46,39 @@ export async function createSsmClient(
     // The library's timeouts: an unreachable endpoint fails instead of hanging.
     requestHandler: DEFAULT_REQUEST_HANDLER,
   });
+}
+
+/**
+ * Refuses a `--profile` that neither the shared config file nor the credentials file defines;
+ * the SDK would otherwise report only that no credentials were found (or, with credentials in
+ * the environment, quietly ignore the profile).
+ */
+export function checkProfileExists(profile: string, env: NodeJS.ProcessEnv): void {
+  const home = env.HOME || env.USERPROFILE || homedir();
+  const configFile = env.AWS_CONFIG_FILE || join(home, ".aws", "config");
+  const credentialsFile = env.AWS_SHARED_CREDENTIALS_FILE || join(home, ".aws", "credentials");
+  const found: string[] = [];
+  for (const [file, isConfig] of [
+    [configFile, true],
+    [credentialsFile, false],
+  ] as const) {
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch {
+      continue;
+    }
+    for (const match of text.matchAll(/^\s*\[([^\]]+)\]/gm)) {
+      const section = (match[1] ?? "").trim();
+      if (!isConfig) found.push(section);
+      else if (section === "default") found.push(section);
+      else if (section.startsWith("profile ")) found.push(section.slice(8).trim());
+    }
+  }
+  if (found.includes(profile)) return;
+  throw new UsageError(
+    `--profile ${profile}: no such profile in ${configFile} or ${credentialsFile}${found.length ? ` (profiles there: ${[...new Set(found)].join(", ")})` : ""}`,
+  );
 }
 
 /** The region the SDK would find on its own, or the default when it finds none. */
@@ -111,12 +148,48 @@ export function describeAwsError(error: unknown, subject?: string): string {
   if (name === "CredentialsProviderError") {
     return `no AWS credentials found (${singleLine(message)}); use --profile, AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`;
   }
+  const foreign = foreignAnswer(error);
+  if (foreign) {
+    return `the endpoint did not answer as Parameter Store does (it answered ${foreign}); check --endpoint, AWS_ENDPOINT_URL_SSM and AWS_ENDPOINT_URL: they must point at Parameter Store or an emulator of it`;
+  }
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === "string" && NETWORK_CODES.has(code)) {
     return `cannot reach Parameter Store: ${singleLine(message)}`;
   }
   const about = subject ? ` (${subject})` : "";
   return `${name}${about}: ${singleLine(message)}`;
+}
+
+/** Content types of the AWS JSON protocol, which Parameter Store speaks. */
+const AWS_JSON = /^application\/(x-amz-json-1\.[01]|json)\b/i;
+
+/**
+ * What answered, when an endpoint answered something other than Parameter Store: a body the SDK
+ * could not parse, or an error it could not name. `HTTP 404, content type text/html`.
+ */
+function foreignAnswer(error: unknown): string | undefined {
+  const candidate = error as {
+    name?: unknown;
+    $response?: { statusCode?: number; headers?: Record<string, string | undefined> };
+    $metadata?: { httpStatusCode?: number };
+  } | null;
+  if (typeof candidate !== "object" || candidate === null) return undefined;
+  const response = candidate.$response;
+  const status = response?.statusCode ?? candidate.$metadata?.httpStatusCode;
+  const headers = response?.headers ?? {};
+  const contentType =
+    Object.entries(headers).find(([header]) => header.toLowerCase() === "content-type")?.[1] ??
+    undefined;
+  const unparsed = candidate.name === "SyntaxError";
+  const unnamed = candidate.name === "Unknown" || candidate.name === "UnknownError";
+  const foreignType = contentType !== undefined && !AWS_JSON.test(contentType);
+  if (!unparsed && !unnamed && !foreignType) return undefined;
+  if (status === undefined && contentType === undefined) return undefined;
+  const parts = [
+    status === undefined ? undefined : `HTTP ${status}`,
+    `content type ${contentType ?? "(none)"}`,
+  ].filter(Boolean);
+  return parts.join(", ");
 }
 
 /** Joins a message's lines, so that every error prints as one line. */

@@ -1,4 +1,5 @@
 import type { SSMClient } from "@aws-sdk/client-ssm";
+import type { SecretScrubber } from "../sensitive.js";
 import type { CommandOption, GlobalOptions, OptionValues } from "./args.js";
 
 /** Where a command reads and writes: data to `stdout`, messages to `stderr`. */
@@ -8,6 +9,8 @@ export interface CliIo {
   /** The environment the CLI was started with; `exec` passes it on to the child. */
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
+  /** Where `put` reads a value and `delete` asks for confirmation; absent means no input. */
+  readonly stdin?: (NodeJS.ReadableStream & { isTTY?: boolean }) | undefined;
 }
 
 /** What a command is given to run. */
@@ -21,6 +24,11 @@ export interface CommandContext {
   readonly io: CliIo;
   /** The Parameter Store client, created on first use and destroyed when the command ends. */
   ssm(): Promise<SSMClient>;
+  /**
+   * Every sensitive value the command has read. Error messages are scrubbed with it, so that no
+   * human output prints a string equal to one of them.
+   */
+  readonly secrets: SecretScrubber;
 }
 
 /**

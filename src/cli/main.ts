@@ -2,7 +2,7 @@
 /**
  * The `ssm-config` executable: wires the process to {@link runCli}.
  */
-import { runCli } from "./program.js";
+import { reportUnsettled, runCli } from "./program.js";
 
 // The environment the user gave us, before the adjustment below: `exec` passes it on unchanged.
 const inherited = { ...process.env };
@@ -18,9 +18,24 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-process.exitCode = await runCli(process.argv.slice(2), {
+const argv = process.argv.slice(2);
+const io = {
   stdout: process.stdout,
   stderr: process.stderr,
+  // Created on first use only: `put` and `delete` read it, other commands never touch it.
+  get stdin() {
+    return process.stdin;
+  },
   env: inherited,
   cwd: process.cwd(),
+};
+
+// The loop empties before runCli settles only when the command awaits a promise that nothing
+// will ever settle; Node would exit with 13 and print nothing.
+let finished = false;
+process.once("beforeExit", () => {
+  if (!finished) process.exitCode = reportUnsettled(argv, io);
 });
+
+process.exitCode = await runCli(argv, io);
+finished = true;

@@ -1,6 +1,7 @@
 import { ConfigLoadError } from "../errors/config-load-error.js";
 import { segmentsForName } from "../mapping/parameter-names.js";
 import { type ListedParameter, plainValue } from "./parameter-listing.js";
+import { hasControlCharacters, safeJsonString } from "./terminal.js";
 
 /** The two `KEY=value` formats of `export`: dotenv files, or POSIX shell assignments. */
 export type EnvFormat = "dotenv" | "env";
@@ -88,11 +89,12 @@ export function envLines(
 }
 
 /**
- * A value fit for one tab-separated line: as is, or as a JSON string when it holds a tab or a
- * line break (or starts with `"`, so that a JSON-quoted value is never ambiguous).
+ * A value fit for one tab-separated line on a terminal: as is, or as a JSON string when it holds
+ * a tab, a line break or any other control character (so that it can neither break the line nor
+ * drive the terminal), or starts with `"` (so that a JSON-quoted value is never ambiguous).
  */
 export function cell(value: string): string {
-  return /[\t\r\n]|^"/.test(value) ? JSON.stringify(value) : value;
+  return hasControlCharacters(value) || value.startsWith('"') ? safeJsonString(value) : value;
 }
 
 /** A date as ISO 8601, or `-` when unknown. */

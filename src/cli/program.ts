@@ -1,8 +1,12 @@
 import { readFileSync } from "node:fs";
 import type { SSMClient } from "@aws-sdk/client-ssm";
+import { isConfigError } from "../errors/config-error.js";
 import { isConfigLoadError } from "../errors/config-load-error.js";
+import { SecretScrubber } from "../sensitive.js";
+import { awsErrorName } from "../sources/aws/aws-errors.js";
 import {
   type CommandOption,
+  expectPositionals,
   flag,
   GLOBAL_OPTIONS,
   type GlobalOptions,
@@ -20,17 +24,49 @@ import {
   singleLine,
 } from "./aws.js";
 import { type CliIo, type Command, ExitCode, writeLines } from "./command.js";
+import { completionScript, SHELLS } from "./commands/completion.js";
+import { copyCommand } from "./commands/copy.js";
+import { deleteCommand } from "./commands/delete.js";
 import { diffCommand } from "./commands/diff.js";
 import { execCommand } from "./commands/exec.js";
 import { exportCommand } from "./commands/export.js";
 import { getCommand } from "./commands/get.js";
 import { historyCommand } from "./commands/history.js";
+import { iamPolicyCommand } from "./commands/iam-policy.js";
+import { importCommand } from "./commands/import.js";
 import { listCommand } from "./commands/list.js";
+import { putCommand } from "./commands/put.js";
+import { rollbackCommand } from "./commands/rollback.js";
 import { validateCommand } from "./commands/validate.js";
 import { watchCommand } from "./commands/watch.js";
+import { pendingActivity } from "./settling.js";
+import { escapeControls } from "./terminal.js";
+import { WriteIncompleteError } from "./writes.js";
 
 /** The program name in messages and help. */
 export const PROGRAM = "ssm-config";
+
+/** `ssm-config completion bash|zsh|fish`: prints a completion script for the shell. */
+const completionCommand: Command = {
+  name: "completion",
+  summary: "print a shell completion script (bash, zsh or fish)",
+  usage: ["completion bash|zsh|fish"],
+  description:
+    'Prints a script that completes ssm-config\'s commands and options. bash: eval "$(ssm-config completion bash)" in ~/.bashrc. zsh: eval "$(ssm-config completion zsh)" in ~/.zshrc. fish: ssm-config completion fish > ~/.config/fish/completions/ssm-config.fish.',
+  options: {},
+  async run({ positionals, io }) {
+    const [shell] = expectPositionals(positionals, ["<shell>"]);
+    if (!(SHELLS as readonly string[]).includes(shell ?? "")) {
+      throw new UsageError(
+        `the shell must be one of ${SHELLS.join(", ")}, not ${JSON.stringify(shell)}`,
+      );
+    }
+    io.stdout.write(
+      completionScript(shell as (typeof SHELLS)[number], PROGRAM, COMMANDS, GLOBAL_OPTIONS),
+    );
+    return ExitCode.ok;
+  },
+};
 
 /** Every command, in the order `--help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -42,6 +78,13 @@ export const COMMANDS: readonly Command[] = [
   validateCommand,
   historyCommand,
   diffCommand,
+  putCommand,
+  importCommand,
+  copyCommand,
+  rollbackCommand,
+  deleteCommand,
+  iamPolicyCommand,
+  completionCommand,
 ];
 
 /**
@@ -54,7 +97,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const { command: name, rest } = splitCommand(argv, everyOption);
   let command: Command | undefined;
   let debug = argv.includes("--debug");
+  let json = beforeTerminator(argv).includes("--json");
   let client: SSMClient | undefined;
+  const secrets = new SecretScrubber();
   try {
     if (name === undefined || name === "help") {
       return showGeneralHelp(io, argv, rest, name);
@@ -71,8 +116,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       endpoint: stringOption(parsed.values, "endpoint"),
       profile: stringOption(parsed.values, "profile"),
       debug: flag(parsed.values, "debug"),
+      json: flag(parsed.values, "json"),
     };
     debug = globals.debug;
+    json = globals.json;
     if (flag(parsed.values, "help")) {
       writeLines(io.stdout, [commandHelp(command)]);
       return ExitCode.ok;
@@ -87,13 +134,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       options: parsed.values,
       globals,
       io,
+      secrets,
       ssm: async () => {
         client ??= await createSsmClient(globals, io.env);
         return client;
       },
     });
   } catch (error) {
-    return report(io, error, command, debug);
+    return report(io, error, { command, debug, json, secrets });
   } finally {
     client?.destroy();
   }
@@ -125,21 +173,98 @@ function showGeneralHelp(
   return ExitCode.usage;
 }
 
-/** Prints an error as one line (plus its stack with `--debug`) and picks the exit code. */
-function report(io: CliIo, error: unknown, command: Command | undefined, debug: boolean): number {
-  const message = error instanceof Error ? error.message : String(error);
+/** The arguments before a `--`: those after it belong to `exec`'s command. */
+function beforeTerminator(argv: readonly string[]): readonly string[] {
+  const terminator = argv.indexOf("--");
+  return terminator === -1 ? argv : argv.slice(0, terminator);
+}
+
+/** How {@link report} prints an error. */
+interface ReportOptions {
+  readonly command: Command | undefined;
+  readonly debug: boolean;
+  readonly json: boolean;
+  readonly secrets: SecretScrubber;
+}
+
+/**
+ * Prints an error and picks the exit code: one line (plus the stack with `--debug`), or with
+ * `--json` one JSON object `{ code, exitCode, message, ... }` on stderr. The message is scrubbed
+ * of every sensitive value the command read and of control characters.
+ */
+function report(io: CliIo, error: unknown, options: ReportOptions): number {
+  const { command, debug, json, secrets } = options;
+  const clean = (text: string) => escapeControls(secrets.scrub(text));
+  const raw = error instanceof Error ? error.message : String(error);
+  let exitCode: number;
+  let code: string;
+  let message: string;
+  const lines: string[] = [];
   if (error instanceof UsageError) {
+    exitCode = ExitCode.usage;
+    code = "usage";
+    message = clean(raw);
     const help = command ? `${PROGRAM} ${command.name} --help` : `${PROGRAM} --help`;
-    writeLines(io.stderr, [`${PROGRAM}: ${message}`, `Run "${help}" for usage.`]);
-    return ExitCode.usage;
+    lines.push(`Run "${help}" for usage.`);
+  } else {
+    const aws = isAwsOrNetworkError(error);
+    const phrased =
+      error instanceof AwsCallError ||
+      error instanceof WriteIncompleteError ||
+      isConfigError(error);
+    message = clean(aws && !phrased ? describeAwsError(error) : singleLine(raw));
+    exitCode = aws ? ExitCode.aws : ExitCode.problems;
+    code = aws ? "aws" : "problems";
   }
-  const aws = isAwsOrNetworkError(error);
-  const phrased = error instanceof AwsCallError || isConfigLoadError(error);
-  const line = aws && !phrased ? describeAwsError(error) : singleLine(message);
-  writeLines(io.stderr, [`${PROGRAM}: ${line}`]);
-  if (debug && error instanceof Error && error.stack) writeLines(io.stderr, [error.stack]);
-  // Otherwise a problem in the data (names that overlap or clash) or an unexpected failure.
-  return aws ? ExitCode.aws : ExitCode.problems;
+  const extra: Record<string, unknown> = {};
+  if (error instanceof WriteIncompleteError) {
+    extra.done = error.done;
+    extra.notDone = error.notDone;
+    lines.push(
+      `Done (${error.done.length}): ${error.done.join(", ") || "none"}`,
+      `Not done (${error.notDone.length}): ${error.notDone.join(", ") || "none"}`,
+      "Run the same command again to finish: what is already done is left alone.",
+    );
+  }
+  if (isConfigLoadError(error) && error.parameter) extra.parameter = error.parameter;
+  const awsName = exitCode === ExitCode.aws ? awsErrorName(innermost(error)) : undefined;
+  if (awsName && awsName !== "Error") extra.awsError = awsName;
+  if (json) {
+    io.stderr.write(`${JSON.stringify({ code, exitCode, message, ...extra })}\n`);
+    return exitCode;
+  }
+  writeLines(io.stderr, [`${PROGRAM}: ${message}`, ...lines]);
+  if (debug && error instanceof Error && error.stack) {
+    writeLines(io.stderr, error.stack.split("\n").map(clean));
+  }
+  return exitCode;
+}
+
+/** The deepest `cause` of an error: the AWS error under our wrappers. */
+function innermost(error: unknown): unknown {
+  let current = error;
+  for (let depth = 0; depth < 10; depth++) {
+    const cause = (current as { cause?: unknown } | null)?.cause;
+    if (cause === undefined || cause === null) return current;
+    current = cause;
+  }
+  return current;
+}
+
+/**
+ * What to print when the event loop empties while a command is still waiting: a promise that
+ * can never settle (a schema's `validate` or a module's top-level await that nothing resolves).
+ * Node would exit with 13 and no message; we say what never finished and exit with 2.
+ */
+export function reportUnsettled(argv: readonly string[], io: CliIo): number {
+  const what = pendingActivity() ?? "the command";
+  const message = `${what} never finished: it waits on a promise that nothing will settle (nothing is left to run). Check that the schema's validate() and the module's top-level code resolve.`;
+  if (beforeTerminator(argv).includes("--json")) {
+    io.stderr.write(`${JSON.stringify({ code: "usage", exitCode: ExitCode.usage, message })}\n`);
+  } else {
+    writeLines(io.stderr, [`${PROGRAM}: ${message}`]);
+  }
+  return ExitCode.usage;
 }
 
 /** The package version, read from package.json beside `dist/` (or `src/`). */

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join, resolve } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { createJiti } from "jiti";
 import { isStandardSchema, type StandardSchemaV1 } from "../schema/standard-schema.js";
 import { UsageError } from "./args.js";
 
@@ -22,8 +22,8 @@ const TYPESCRIPT = /\.[cm]?tsx?$/;
 /**
  * Imports `<file>[#export]` (relative to `cwd`) and picks its schema: the named export when one
  * is given; otherwise `default`, then `schema`, then the only export that is a Standard Schema.
- * A TypeScript module is imported through `tsx` when it can be found (from the module's folder,
- * the working directory, or beside this CLI). Every failure is a `UsageError` that says what to fix.
+ * A TypeScript module (`.ts`, `.mts`, `.cts`) is imported through jiti, so that nothing needs to
+ * be installed or registered. Every failure is a `UsageError` that says what to fix.
  */
 export async function loadSchemaModule(reference: string, cwd: string): Promise<SchemaModule> {
   const hash = reference.lastIndexOf("#");
@@ -33,7 +33,7 @@ export async function loadSchemaModule(reference: string, cwd: string): Promise<
   if (!existsSync(file) || !statSync(file).isFile()) {
     throw new UsageError(`schema module not found: ${file}`);
   }
-  const namespace = await importModule(file, cwd);
+  const namespace = await importModule(file);
   const { name, schema } = pickSchema(namespace, file, wanted);
   const path = namespace.path;
   const parameters = namespace.parameters;
@@ -45,65 +45,20 @@ export async function loadSchemaModule(reference: string, cwd: string): Promise<
   };
 }
 
-async function importModule(file: string, cwd: string): Promise<Record<string, unknown>> {
+async function importModule(file: string): Promise<Record<string, unknown>> {
   const url = pathToFileURL(file).href;
   try {
     if (TYPESCRIPT.test(file)) {
-      const tsImport = await findTsImport([file, resolve(cwd, "package.json"), import.meta.url]);
-      if (tsImport) return (await tsImport(url, url)) as Record<string, unknown>;
+      // jiti strips the types and runs the module (and the TypeScript it imports) as ESM, with
+      // no loader for the user to install or register: Node 20 cannot strip types itself.
+      const jiti = createJiti(url, { moduleCache: false, fsCache: false });
+      return (await jiti.import(file)) as Record<string, unknown>;
     }
     return (await import(url)) as Record<string, unknown>;
   } catch (error) {
-    const code = (error as { code?: unknown } | null)?.code;
-    if (code === "ERR_UNKNOWN_FILE_EXTENSION") {
-      throw new UsageError(
-        `cannot import ${file}: TypeScript schema modules need tsx; install it in the project (npm install --save-dev tsx) or run with NODE_OPTIONS="--import tsx"`,
-      );
-    }
     const message = error instanceof Error ? error.message : String(error);
     throw new UsageError(`cannot import schema module ${file}: ${message.split("\n")[0]}`);
   }
-}
-
-type TsImport = (specifier: string, parent: string) => Promise<unknown>;
-
-/**
- * tsx's `tsImport`, from the first base that has tsx installed. The ESM build of its API is
- * located through tsx's own `exports` map: `require.resolve` would pick the CommonJS build,
- * whose `tsImport` cannot load ES modules.
- */
-async function findTsImport(bases: readonly string[]): Promise<TsImport | undefined> {
-  for (const base of bases) {
-    let manifestPath: string;
-    try {
-      manifestPath = createRequire(base).resolve("tsx/package.json");
-    } catch {
-      continue;
-    }
-    const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
-      exports?: Record<string, unknown>;
-    };
-    const entry = esmEntry(manifest.exports?.["./esm/api"]);
-    if (!entry) continue;
-    const api = (await import(pathToFileURL(join(dirname(manifestPath), entry)).href)) as {
-      tsImport?: unknown;
-    };
-    if (typeof api.tsImport === "function") return api.tsImport as TsImport;
-  }
-  return undefined;
-}
-
-/** The `import` target of a package `exports` entry (`"./x.mjs"` or `{ import: … }`). */
-function esmEntry(target: unknown): string | undefined {
-  if (typeof target === "string") return target;
-  if (typeof target !== "object" || target === null) return undefined;
-  const condition = (target as { import?: unknown }).import;
-  if (typeof condition === "string") return condition;
-  if (typeof condition === "object" && condition !== null) {
-    const fallback = (condition as { default?: unknown }).default;
-    return typeof fallback === "string" ? fallback : undefined;
-  }
-  return undefined;
 }
 
 function pickSchema(

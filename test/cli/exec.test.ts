@@ -112,10 +112,22 @@ describeMoto("ssm-config exec", () => {
     expect(result.stderr).toContain("command not found: no-such-command-ssm-config");
   });
 
-  it("a path with nothing under it adds nothing and says so on stderr", async () => {
+  it("a path with nothing under it is an error (exit 1) and runs nothing", async () => {
     const empty = uniquePath("cli-exec-empty");
 
     const result = await runCli(atMoto("exec", empty, "--", node, "-e", "console.log('ran')"));
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain(`no parameters under ${empty}; nothing was run`);
+  });
+
+  it("--allow-empty runs the command anyway and says so on stderr", async () => {
+    const empty = uniquePath("cli-exec-empty");
+
+    const result = await runCli(
+      atMoto("exec", empty, "--allow-empty", "--", node, "-e", "console.log('ran')"),
+    );
 
     expect(result).toMatchObject({
       code: 0,

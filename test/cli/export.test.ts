@@ -127,8 +127,20 @@ describeMoto("ssm-config export", () => {
     expect(result.stderr).toContain(`${overlap}/db/host`);
   });
 
-  it("an empty path exports an empty object", async () => {
-    const result = await runCli(atMoto("export", `${root}/nothing`));
+  it.each([["json"], ["dotenv"], ["env"]])(
+    "an empty path is an error (exit 1) that names it, format %s",
+    async (format) => {
+      const result = await runCli(atMoto("export", `${root}/nothing`, "--format", format));
+
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toContain(`no parameters under ${root}/nothing`);
+      expect(result.stderr).toContain("--allow-empty");
+    },
+  );
+
+  it("--allow-empty exports an empty object and says so", async () => {
+    const result = await runCli(atMoto("export", `${root}/nothing`, "--allow-empty"));
 
     expect(result).toMatchObject({
       code: 0,

@@ -22,6 +22,8 @@ export interface RunOptions {
   /** Variables added to the clean test environment. */
   readonly env?: Record<string, string>;
   readonly cwd?: string;
+  /** Written to the CLI's standard input, which is then closed; without it there is none. */
+  readonly input?: string;
   /** The run is killed and the test fails after this long. @default 20000 */
   readonly timeoutMs?: number;
 }
@@ -60,8 +62,9 @@ export function startCli(args: readonly string[], options: RunOptions = {}): Run
   const child = spawn(process.execPath, [CLI, ...args], {
     env: cliEnv(options.env),
     cwd: options.cwd,
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
   });
+  if (options.input !== undefined) child.stdin?.end(options.input);
   const output = { stdout: "", stderr: "" };
   child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
     output.stdout += chunk;

@@ -117,7 +117,7 @@ describeMoto("ssm-config validate", () => {
     expect(result.code).toBe(0);
   });
 
-  it("imports a TypeScript schema module through tsx", async () => {
+  it("imports a TypeScript schema module (through jiti: nothing to install)", async () => {
     const result = await runCli(
       atMoto("validate", "--schema", `${fixture("app-schema.ts")}#Config`, "--path", good),
     );

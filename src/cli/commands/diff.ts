@@ -3,6 +3,7 @@ import { expectPositionals, flag } from "../args.js";
 import { type Command, ExitCode, writeJson, writeLines } from "../command.js";
 import { type ListedParameter, listParameters, plainValue } from "../parameter-listing.js";
 import { progressReporter } from "../progress.js";
+import { safeJsonString } from "../terminal.js";
 import { checkedPath } from "./paths.js";
 
 /** A key present under both paths with different values or types. */
@@ -26,11 +27,9 @@ export const diffCommand: Command = {
   summary: "compare the parameters under two paths",
   usage: ["diff <pathA> <pathB> [--json]"],
   description:
-    'Compares the parameters under two paths by key: the rest of each name after its path (/app/prod/db/host -> db/host). Prints "- key" for keys only in <pathA>, "+ key" for keys only in <pathB>, and "~ key: old -> new" for keys whose value or type differs; a sensitive key prints "~ key: differs", never its values. Exits with 1 when the paths differ, 0 when they match.',
-  options: {
-    json: { type: "boolean", help: "print { onlyInA, onlyInB, differs } as JSON" },
-  },
-  async run({ positionals, options, ssm, io }) {
+    'Compares the parameters under two paths by key: the rest of each name after its path (/app/prod/db/host -> db/host). Prints "- key" for keys only in <pathA>, "+ key" for keys only in <pathB>, and "~ key: old -> new" for keys whose value or type differs; a sensitive key prints "~ key: differs", never its values. A plain value equal to a sensitive value on either side is treated as sensitive too. Exits with 1 when the paths differ, 0 when they match. --json prints { onlyInA, onlyInB, differs }.',
+  options: {},
+  async run({ positionals, options, ssm, io, secrets }) {
     const [pathA, pathB] = expectPositionals(positionals, ["<pathA>", "<pathB>"]).map(
       checkedPath,
     ) as [string, string];
@@ -40,7 +39,19 @@ export const diffCommand: Command = {
         decrypt: true,
         progress: progressReporter(io.stderr, `Reading ${path}`),
       });
-    const difference = diffPaths(pathA, await read(pathA), pathB, await read(pathB));
+    const a = await read(pathA);
+    const b = await read(pathB);
+    for (const parameter of [...a, ...b]) {
+      if (parameter.sensitive) secrets.add(plainValue(parameter));
+    }
+    for (const [path, listed] of [
+      [pathA, a],
+      [pathB, b],
+    ] as const) {
+      if (listed.length === 0)
+        writeLines(io.stderr, [`Nothing under ${path}: every key of the other side is reported.`]);
+    }
+    const difference = diffPaths(pathA, a, pathB, b);
     const count = difference.onlyInA.length + difference.onlyInB.length + difference.differs.length;
     if (flag(options, "json")) writeJson(io.stdout, difference);
     else writeLines(io.stdout, diffLines(difference, pathA, pathB));
@@ -53,7 +64,11 @@ export const diffCommand: Command = {
   },
 };
 
-/** Compares two listings by key. Sensitive values are compared but never copied into the result. */
+/**
+ * Compares two listings by key. Sensitive values are compared but never copied into the result;
+ * neither is a plain value equal to a sensitive value on either side (a staging host holding
+ * prod's password still holds prod's password).
+ */
 export function diffPaths(
   pathA: string,
   a: readonly ListedParameter[],
@@ -63,6 +78,13 @@ export function diffPaths(
   const left = byKey(pathA, a);
   const right = byKey(pathB, b);
   const keys = [...new Set([...left.keys(), ...right.keys()])].sort();
+  const sensitiveValues = new Set(
+    [...a, ...b]
+      .filter((parameter) => parameter.sensitive)
+      .map((parameter) => plainValue(parameter)),
+  );
+  const exposes = (parameter: ListedParameter) =>
+    parameter.sensitive || sensitiveValues.has(plainValue(parameter));
   const difference: PathDifference = { onlyInA: [], onlyInB: [], differs: [] };
   for (const key of keys) {
     const x = left.get(key);
@@ -70,7 +92,7 @@ export function diffPaths(
     if (x && !y) difference.onlyInA.push(key);
     else if (!x && y) difference.onlyInB.push(key);
     else if (x && y && (x.type !== y.type || plainValue(x) !== plainValue(y))) {
-      const sensitive = x.sensitive || y.sensitive;
+      const sensitive = exposes(x) || exposes(y);
       difference.differs.push({
         key,
         sensitive,
@@ -90,7 +112,7 @@ export function diffLines(difference: PathDifference, pathA: string, pathB: stri
     ...difference.differs.map(({ key, sensitive, a, b }) => {
       if (sensitive) return `~ ${key}: differs`;
       const types = a.type === b.type ? ["", ""] : [` (${a.type})`, ` (${b.type})`];
-      return `~ ${key}: ${JSON.stringify(a.value)}${types[0]} -> ${JSON.stringify(b.value)}${types[1]}`;
+      return `~ ${key}: ${safeJsonString(a.value ?? "")}${types[0]} -> ${safeJsonString(b.value ?? "")}${types[1]}`;
     }),
   ];
 }

@@ -1,8 +1,10 @@
-import { expectPositionals, flag } from "../args.js";
+import { expectPositionals, flag, UsageError } from "../args.js";
 import { type Command, ExitCode, writeJson, writeLines } from "../command.js";
 import { cell, isoDate } from "../output.js";
 import { parameterHistory, shownValue } from "../parameter-listing.js";
 import { progressReporter } from "../progress.js";
+import { escapeControls } from "../terminal.js";
+import { hasSelector } from "./paths.js";
 
 /** `ssm-config history <name>`: every version of a parameter, oldest first. */
 export const historyCommand: Command = {
@@ -10,16 +12,17 @@ export const historyCommand: Command = {
   summary: "print every version of a parameter",
   usage: ["history <name> [--reveal] [--json]"],
   description:
-    "Prints one tab-separated line per version, oldest first: version, date, user, labels (comma-separated, - when none), value. SecureString values print as [REDACTED] unless --reveal is given (only then are they decrypted).",
+    "Prints one tab-separated line per version, oldest first: version, date, user, labels (comma-separated, - when none), value. SecureString values print as [REDACTED] unless --reveal is given (only then are they decrypted). A value holding a control character prints as a JSON string. --json prints an array of { version, lastModified, user, labels, type, value }. A version or label selector (name:3) is not allowed: the history covers every version.",
   options: {
     reveal: { type: "boolean", help: "decrypt and print SecureString values" },
-    json: {
-      type: "boolean",
-      help: "print an array of { version, lastModified, user, labels, type, value }",
-    },
   },
   async run({ positionals, options, ssm, io }) {
     const [name] = expectPositionals(positionals, ["<name>"]) as [string];
+    if (hasSelector(name)) {
+      throw new UsageError(
+        `history lists every version of a parameter; give its name without the selector (${name.slice(name.lastIndexOf(":"))})`,
+      );
+    }
     const reveal = flag(options, "reveal");
     const versions = await parameterHistory(await ssm(), name, {
       decrypt: reveal,
@@ -44,8 +47,8 @@ export const historyCommand: Command = {
           [
             version.version,
             isoDate(version.lastModified),
-            version.user || "-",
-            version.labels.length ? version.labels.join(",") : "-",
+            escapeControls(version.user || "-"),
+            version.labels.length ? escapeControls(version.labels.join(",")) : "-",
             cell(shownValue(version, reveal)),
           ].join("\t"),
         ),

@@ -11,13 +11,9 @@ export const listCommand: Command = {
   summary: "list the parameters under a path, recursively",
   usage: ["list <path> [--reveal] [--json]"],
   description:
-    "Prints one tab-separated line per parameter under <path>, recursively, sorted by name: name, type, version, value. Sensitive values print as [REDACTED] unless --reveal is given (only then are they decrypted). A value holding a tab or a line break prints as a JSON string.",
+    "Prints one tab-separated line per parameter under <path>, recursively, sorted by name: name, type, version, value. Sensitive values print as [REDACTED] unless --reveal is given (only then are they decrypted). A value holding a tab, a line break or another control character prints as a JSON string, so that it cannot drive the terminal. --json prints an array of { name, type, version, lastModified, value }, values exact.",
   options: {
     reveal: { type: "boolean", help: "decrypt and print SecureString values" },
-    json: {
-      type: "boolean",
-      help: "print an array of { name, type, version, lastModified, value }",
-    },
   },
   async run({ positionals, options, ssm, io }) {
     const [rawPath] = expectPositionals(positionals, ["<path>"]) as [string];

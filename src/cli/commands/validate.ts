@@ -1,12 +1,16 @@
-import { isConfigLoadError } from "../../errors/config-load-error.js";
+import { isConfigError } from "../../errors/config-error.js";
 import { type ConfigIssue, ConfigValidationError } from "../../errors/config-validation-error.js";
 import { createConfig } from "../../loader/create-config.js";
+import type { KeyCase } from "../../mapping/parameter-names.js";
+import type { StandardSchemaV1 } from "../../schema/standard-schema.js";
 import type { ConfigSource } from "../../sources/contract.js";
-import { ssmSource } from "../../sources/ssm/index.js";
+import { type SsmClientLike, ssmSource } from "../../sources/ssm/index.js";
 import { choiceOption, expectPositionals, flag, stringOption, UsageError } from "../args.js";
 import { type Command, ExitCode, writeJson, writeLines } from "../command.js";
 import { countingClient, progressReporter } from "../progress.js";
 import { loadSchemaModule } from "../schema-module.js";
+import { waitingOn } from "../settling.js";
+import { escapeControls } from "../terminal.js";
 
 const KEY_CASES = ["preserve", "camel"] as const;
 
@@ -30,17 +34,16 @@ export const validateCommand: Command = {
     },
     path: { type: "string", value: "<path>", help: "the path to read, recursively" },
     "key-case": { type: "string", value: "<case>", help: "preserve (default) or camel" },
-    json: {
-      type: "boolean",
-      help: "print the issues as a JSON array of { key, parameter, message }",
-    },
   },
   async run({ positionals, options, ssm, io }) {
     expectPositionals(positionals, []);
     const reference = stringOption(options, "schema");
     if (!reference) throw new UsageError("missing --schema <module>[#export]");
     const keyCase = choiceOption(options, "key-case", KEY_CASES, "preserve");
-    const module = await loadSchemaModule(reference, io.cwd);
+    const module = await waitingOn(
+      "importing the schema module",
+      loadSchemaModule(reference, io.cwd),
+    );
     const path = stringOption(options, "path") ?? module.path;
     const parameters = stringOption(options, "path") === undefined ? module.parameters : undefined;
     if (path === undefined && parameters === undefined) {
@@ -50,37 +53,26 @@ export const validateCommand: Command = {
     }
     const what = path ?? "the module's parameters";
     const progress = progressReporter(io.stderr, `Reading ${what}`);
-    let source: ConfigSource;
-    try {
-      source = ssmSource({
-        client: countingClient(await ssm(), progress),
-        path,
-        parameters,
-        keyCase,
-      });
-    } catch (error) {
-      if (isConfigLoadError(error)) throw new UsageError(error.message.replace(/^ssmSource: /, ""));
-      throw error;
-    }
-    const config = createConfig({ schema: module.schema, sources: [source] });
     const json = flag(options, "json");
-    try {
-      await config.load();
-    } catch (error) {
-      if (!(error instanceof ConfigValidationError)) throw error;
-      progress.done();
-      printIssues(io, error.issues, json);
-      const count = error.issues.length;
+    const outcome = await checkAgainstSchema({
+      schema: module.schema,
+      client: countingClient(await ssm(), progress),
+      path,
+      parameters,
+      keyCase,
+      onRead: () => progress.done(),
+    });
+    progress.done();
+    if (outcome.issues.length > 0) {
+      printIssues(io, outcome.issues, json);
+      const count = outcome.issues.length;
       writeLines(io.stderr, [
         `${count} issue${count === 1 ? "" : "s"}: ${what} does not match the schema (${module.exportName}).`,
       ]);
       return ExitCode.problems;
-    } finally {
-      progress.done();
-      await config.close();
     }
     if (json) printIssues(io, [], true);
-    const keys = Object.keys(config.versions()).length;
+    const keys = outcome.parameterCount;
     writeLines(io.stderr, [
       `OK: ${what} matches the schema (${module.exportName}); ${keys} parameter${keys === 1 ? "" : "s"} read.`,
     ]);
@@ -88,7 +80,56 @@ export const validateCommand: Command = {
   },
 };
 
-function printIssues(
+/** What {@link checkAgainstSchema} reads and validates with. */
+export interface SchemaCheck {
+  readonly schema: StandardSchemaV1;
+  readonly client: SsmClientLike;
+  readonly path?: string | undefined;
+  readonly parameters?: Record<string, string> | undefined;
+  readonly keyCase: KeyCase;
+  /** Called once the values are read, before the issues are printed. */
+  readonly onRead?: () => void;
+}
+
+/**
+ * Loads through `client` exactly as the library would (`ssmSource`, same mapping and `keyCase`)
+ * and validates with `schema`: the issues (none when it matches), and how many parameters were
+ * read. Used by `validate` on what Parameter Store holds and by `copy --schema` on what a path
+ * would hold. A schema whose validation never settles is named by {@link waitingOn}.
+ */
+export async function checkAgainstSchema(
+  check: SchemaCheck,
+): Promise<{ issues: readonly ConfigIssue[]; parameterCount: number }> {
+  let source: ConfigSource;
+  try {
+    source = ssmSource({
+      client: check.client,
+      path: check.path,
+      parameters: check.parameters,
+      keyCase: check.keyCase,
+    });
+  } catch (error) {
+    // ssmSource checks its options before any call: a bad path or binding is a usage error.
+    if (isConfigError(error)) {
+      throw new UsageError(`the path or parameters to read are not usable: ${error.message}`);
+    }
+    throw error;
+  }
+  const config = createConfig({ schema: check.schema, sources: [source] });
+  try {
+    await waitingOn("the schema's validation", config.load());
+  } catch (error) {
+    if (!(error instanceof ConfigValidationError)) throw error;
+    check.onRead?.();
+    return { issues: error.issues, parameterCount: 0 };
+  } finally {
+    await config.close();
+  }
+  return { issues: [], parameterCount: Object.keys(config.versions()).length };
+}
+
+/** Prints issues as `validate` does: `key (parameter): message` lines, or a JSON array. */
+export function printIssues(
   io: { stdout: NodeJS.WritableStream },
   issues: readonly ConfigIssue[],
   json: boolean,
@@ -108,7 +149,7 @@ function printIssues(
     io.stdout,
     issues.map((issue) => {
       const where = issue.parameter ? `${issue.key} (${issue.parameter})` : issue.key || "(root)";
-      return `${where}: ${issue.message}`;
+      return escapeControls(`${where}: ${issue.message}`);
     }),
   );
 }

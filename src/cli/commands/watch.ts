@@ -6,6 +6,7 @@ import { expectPositionals, flag, stringOption, UsageError } from "../args.js";
 import { describeAwsError } from "../aws.js";
 import { type Command, ExitCode, writeLines } from "../command.js";
 import { countingClient, progressReporter } from "../progress.js";
+import { escapeControls } from "../terminal.js";
 import { checkedPath } from "./paths.js";
 
 const DEFAULT_INTERVAL_MS = 10_000;
@@ -16,16 +17,12 @@ export const watchCommand: Command = {
   name: "watch",
   summary: "print each change under a path as it happens",
   usage: ["watch <path> [--interval <ms>] [--json]"],
-  description: `Loads everything under <path>, then checks it every --interval milliseconds (default ${DEFAULT_INTERVAL_MS}) and prints one line per change: time, key, kind (added, updated, removed), old and new version. Values are never printed. Runs until interrupted (Ctrl-C or SIGTERM), then exits with 0. A failed check is reported on stderr and retried.`,
+  description: `Loads everything under <path>, then checks it every --interval milliseconds (default ${DEFAULT_INTERVAL_MS}) and prints one line per change: time, key, kind (added, updated, removed), old and new version. Values are never printed. Runs until interrupted (Ctrl-C or SIGTERM), then exits with 0. A failed check is reported on stderr and retried. --json prints one JSON object per change: { time, key, parameter, kind, previousVersion, version }.`,
   options: {
     interval: {
       type: "string",
       value: "<ms>",
       help: `milliseconds between checks (default ${DEFAULT_INTERVAL_MS})`,
-    },
-    json: {
-      type: "boolean",
-      help: "print one JSON object per change: { time, key, parameter, kind, previousVersion, version }",
     },
   },
   async run({ positionals, options, ssm, io }) {
@@ -55,7 +52,9 @@ export const watchCommand: Command = {
         );
       });
       config.on("error", (error) => {
-        writeLines(io.stderr, [`ssm-config: check failed, will retry: ${describeAwsError(error)}`]);
+        writeLines(io.stderr, [
+          `ssm-config: check failed, will retry: ${escapeControls(describeAwsError(error))}`,
+        ]);
       });
       const count = Object.keys(config.versions()).length;
       writeLines(io.stderr, [
@@ -84,7 +83,9 @@ function intervalOption(value: string | undefined): number {
 
 /** `2025-06-01T12:00:00.000Z db.host updated 3 -> 4`; `-` stands for no version. */
 function changeLine(time: string, change: Change): string {
-  return `${time} ${change.key} ${change.kind} ${change.previousVersion ?? "-"} -> ${change.version ?? "-"}`;
+  return escapeControls(
+    `${time} ${change.key} ${change.kind} ${change.previousVersion ?? "-"} -> ${change.version ?? "-"}`,
+  );
 }
 
 function changeJson(time: string, change: Change): string {

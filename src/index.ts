@@ -1,32 +1,58 @@
 /**
- * ssm-config: typed, validated configuration from AWS Systems Manager Parameter Store and
- * Secrets Manager, kept current while the service runs.
+ * ssm-config: typed, validated configuration from AWS Systems Manager Parameter Store, kept
+ * current while the service runs.
+ *
+ * This root entry needs only `@aws-sdk/client-ssm` installed: it imports neither zod nor an
+ * optional peer, so an app that uses it alone bundles no other AWS client. Each optional backend
+ * has its own entry point:
+ *
+ * - `ssm-config/zod`: `json()` (needs `zod`)
+ * - `ssm-config/secrets-manager`: `secretsManagerSource` and the `DescribeSecret` check for SSM
+ *   secret references (needs `@aws-sdk/client-secrets-manager`)
+ * - `ssm-config/sqs`: `sqsEventSource` (needs `@aws-sdk/client-sqs`)
+ *
+ * Deliberately not exported: the `ConfigLoader` constructor (only `createConfig` checks options;
+ * the class is exported as a type), option-checking helpers, the AWS event parser, the snapshot
+ * builders and the system clock. They are internals whose shape may change in any release.
+ *
+ * @packageDocumentation
  */
 
+// Errors and the guards that recognise them across realms.
+export { ConfigError, isConfigError } from "./errors/config-error.js";
 export {
   ConfigLoadError,
   type ConfigLoadErrorOptions,
+  type ConfigLoadErrorReason,
   isConfigLoadError,
 } from "./errors/config-load-error.js";
-export { type ConfigIssue, ConfigValidationError } from "./errors/config-validation-error.js";
+export {
+  type ConfigIssue,
+  ConfigValidationError,
+  isConfigValidationError,
+} from "./errors/config-validation-error.js";
 export { EventFormatError } from "./events/aws-events.js";
 export type { ConfigEventSource, EventSink } from "./events/event-source.js";
 export { type SqsEventSourceOptions, sqsEventSource } from "./events/sqs.js";
-export {
-  type ChangeEvent,
-  type ConfigEvents,
+export type {
+  ChangeEvent,
+  ConfigEvents,
   ConfigLoader,
-  type PolicyEvent,
+  PolicyEvent,
 } from "./loader/config-loader.js";
+// The loader: create it, read it, listen to it.
 export { type CreateConfigOptions, createConfig } from "./loader/create-config.js";
 export type { Change } from "./loader/snapshot-diff.js";
 export type { KeyCase } from "./mapping/parameter-names.js";
 export type { Clock, TimerHandle } from "./scheduling/clock.js";
 export type { PollingOptions } from "./scheduling/poller.js";
+// Interim: these move to their own entries (ssm-config/zod, /secrets-manager, /sqs) once the
+// tests, examples and bench import them from there; this block goes in the same branch.
 export { json } from "./schema/json.js";
 export type { StandardSchemaV1 } from "./schema/standard-schema.js";
 export { REDACTED, SensitiveString } from "./sensitive.js";
 export type { AwsClientLike } from "./sources/aws/client-defaults.js";
+// Writing a custom source or event source: what the loader asks of one, and what it hands over.
 export type {
   ChangeNotice,
   ConfigSource,
@@ -47,4 +73,5 @@ export {
   type SecretsManagerSourceOptions,
   secretsManagerSource,
 } from "./sources/secrets-manager.js";
+// Sources bundled with the root entry.
 export { type SsmClientLike, type SsmSourceOptions, ssmSource } from "./sources/ssm/index.js";

@@ -1,0 +1,8 @@
+/**
+ * `ssm-config/sqs`: change events read from an SQS queue that an EventBridge rule feeds. Needs
+ * `@aws-sdk/client-sqs` installed.
+ *
+ * @packageDocumentation
+ */
+
+export { type SqsEventSourceOptions, sqsEventSource } from "./events/sqs.js";

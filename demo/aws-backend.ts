@@ -4,7 +4,7 @@ import {
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { type ConfigSource, ssmSource } from "../src/index.js";
+import { type ConfigSource, ssmSource } from "ssm-config";
 
 const ROOT = "/demo-shop/prod";
 const SECRET = "demo-shop/stripe";

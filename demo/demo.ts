@@ -6,8 +6,9 @@
  * delivers the change the way AWS does: as a "Parameter Store Change" event.
  */
 import "./quiet-sdk.js";
+import { type ConfigSource, createConfig, memorySource } from "ssm-config";
+import { json } from "ssm-config/zod";
 import { z } from "zod";
-import { type ConfigSource, createConfig, json, memorySource } from "../src/index.js";
 
 const Config = z.object({
   db: z.object({

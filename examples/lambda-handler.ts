@@ -13,8 +13,9 @@
  * once; every other environment picks it up within `maxAgeMs`.
  */
 import { SSMClient } from "@aws-sdk/client-ssm";
+import { createConfig, ssmSource } from "ssm-config";
+import { json } from "ssm-config/zod";
 import { z } from "zod";
-import { createConfig, json, ssmSource } from "../src/index.js";
 
 const Config = z.object({
   tableName: z.string(),

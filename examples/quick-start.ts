@@ -1,7 +1,9 @@
 // The README's quick start, kept here so that `npm run typecheck` proves it compiles.
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { SSMClient } from "@aws-sdk/client-ssm";
-import { createConfig, json, sqsEventSource, ssmSource } from "ssm-config";
+import { createConfig, ssmSource } from "ssm-config";
+import { sqsEventSource } from "ssm-config/sqs";
+import { json } from "ssm-config/zod";
 import { z } from "zod";
 
 const Config = z.object({

@@ -17,8 +17,33 @@
  *
  * @packageDocumentation
  */
+// biome-ignore-all assist/source/organizeImports: grouped by role, not by path.
 
-// Errors and the guards that recognise them across realms.
+// The loader: create it, read it, listen to it.
+export { type CreateConfigOptions, createConfig } from "./loader/create-config.js";
+export type {
+  ChangeEvent,
+  ConfigEvents,
+  ConfigLoader,
+  PolicyEvent,
+} from "./loader/config-loader.js";
+export type { Change } from "./loader/snapshot-diff.js";
+export type { PollingOptions } from "./scheduling/poller.js";
+export type { Clock, TimerHandle } from "./scheduling/clock.js";
+export type { StandardSchemaV1 } from "./schema/standard-schema.js";
+
+// Sources that come with the root entry.
+export { type SsmClientLike, type SsmSourceOptions, ssmSource } from "./sources/ssm/index.js";
+export type { KeyCase } from "./mapping/parameter-names.js";
+export {
+  type MemorySource,
+  type MemorySourceOptions,
+  type MemoryValue,
+  memorySource,
+} from "./sources/memory.js";
+export { type FileSourceOptions, fileSource } from "./sources/file.js";
+
+// Errors, and the guards that recognise them across realms.
 export { ConfigError, isConfigError } from "./errors/config-error.js";
 export {
   ConfigLoadError,
@@ -32,26 +57,7 @@ export {
   isConfigValidationError,
 } from "./errors/config-validation-error.js";
 export { EventFormatError } from "./events/aws-events.js";
-export type { ConfigEventSource, EventSink } from "./events/event-source.js";
-export { type SqsEventSourceOptions, sqsEventSource } from "./events/sqs.js";
-export type {
-  ChangeEvent,
-  ConfigEvents,
-  ConfigLoader,
-  PolicyEvent,
-} from "./loader/config-loader.js";
-// The loader: create it, read it, listen to it.
-export { type CreateConfigOptions, createConfig } from "./loader/create-config.js";
-export type { Change } from "./loader/snapshot-diff.js";
-export type { KeyCase } from "./mapping/parameter-names.js";
-export type { Clock, TimerHandle } from "./scheduling/clock.js";
-export type { PollingOptions } from "./scheduling/poller.js";
-// Interim: these move to their own entries (ssm-config/zod, /secrets-manager, /sqs) once the
-// tests, examples and bench import them from there; this block goes in the same branch.
-export { json } from "./schema/json.js";
-export type { StandardSchemaV1 } from "./schema/standard-schema.js";
-export { REDACTED, SensitiveString } from "./sensitive.js";
-export type { AwsClientLike } from "./sources/aws/client-defaults.js";
+
 // Writing a custom source or event source: what the loader asks of one, and what it hands over.
 export type {
   ChangeNotice,
@@ -62,16 +68,6 @@ export type {
   SourceContext,
   SourceState,
 } from "./sources/contract.js";
-export { type FileSourceOptions, fileSource } from "./sources/file.js";
-export {
-  type MemorySource,
-  type MemorySourceOptions,
-  type MemoryValue,
-  memorySource,
-} from "./sources/memory.js";
-export {
-  type SecretsManagerSourceOptions,
-  secretsManagerSource,
-} from "./sources/secrets-manager.js";
-// Sources bundled with the root entry.
-export { type SsmClientLike, type SsmSourceOptions, ssmSource } from "./sources/ssm/index.js";
+export type { ConfigEventSource, EventSink } from "./events/event-source.js";
+export type { AwsClientLike } from "./sources/aws/client-defaults.js";
+export { REDACTED, SensitiveString } from "./sensitive.js";

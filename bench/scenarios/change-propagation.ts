@@ -1,7 +1,8 @@
 import { SSMProvider } from "@aws-lambda-powertools/parameters/ssm";
 import { CreateQueueCommand, DeleteQueueCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { z } from "zod";
-import { type ConfigLoader, createConfig, sqsEventSource, ssmSource } from "../../src/index.js";
+import { type ConfigLoader, createConfig, ssmSource } from "../../src/index.js";
+import { sqsEventSource } from "../../src/sqs.js";
 import { parameterChangeEvent, seed, sqsClient, ssmClient } from "../support/aws.js";
 import { type BenchEnv, ratioOf, type ScenarioResult } from "../support/results.js";
 import { type Latencies, latencies, round } from "../support/stats.js";

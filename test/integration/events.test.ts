@@ -7,13 +7,8 @@ import {
 import { DeleteParameterCommand } from "@aws-sdk/client-ssm";
 import { expect, it } from "vitest";
 import { z } from "zod";
-import {
-  type ChangeEvent,
-  createConfig,
-  type PolicyEvent,
-  sqsEventSource,
-  ssmSource,
-} from "../../src/index.js";
+import { type ChangeEvent, createConfig, type PolicyEvent, ssmSource } from "../../src/index.js";
+import { sqsEventSource } from "../../src/sqs.js";
 import {
   awsClients,
   countCalls,

@@ -6,9 +6,9 @@ import {
   ConfigLoadError,
   ConfigValidationError,
   createConfig,
-  json,
   ssmSource,
 } from "../../src/index.js";
+import { json } from "../../src/zod.js";
 import {
   awsClients,
   countCalls,

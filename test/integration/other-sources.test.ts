@@ -14,11 +14,11 @@ import {
   ConfigValidationError,
   createConfig,
   fileSource,
-  json,
   memorySource,
-  secretsManagerSource,
   ssmSource,
 } from "../../src/index.js";
+import { secretsManagerSource } from "../../src/secrets-manager.js";
+import { json } from "../../src/zod.js";
 import { awsClients, countCalls, describeMoto, putParameter, uniquePath } from "../support/aws.js";
 import { secretApiCallEvent, waitFor } from "../support/events.js";
 import { closeAfterEach } from "../support/loaders.js";

@@ -8,10 +8,10 @@ import {
   ConfigValidationError,
   createConfig,
   EventFormatError,
-  json,
   memorySource,
   ssmSource,
 } from "../../src/index.js";
+import { json } from "../../src/zod.js";
 import { awsClients, describeMoto, putParameter, uniquePath } from "../support/aws.js";
 import { parameterChangeEvent, secretApiCallEvent } from "../support/events.js";
 import { HOSTILE_ACCEPTED, HOSTILE_REJECTED } from "../support/hostile-events.js";

@@ -1,13 +1,8 @@
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import {
-  type ChangeEvent,
-  ConfigLoadError,
-  createConfig,
-  sqsEventSource,
-  ssmSource,
-} from "../../src/index.js";
+import { type ChangeEvent, ConfigLoadError, createConfig, ssmSource } from "../../src/index.js";
+import { sqsEventSource } from "../../src/sqs.js";
 import {
   awsClients,
   describeMoto,

@@ -7,10 +7,10 @@ import {
   type ConfigLoader,
   type ConfigValidationError,
   createConfig,
-  json,
   memorySource,
   type StandardSchemaV1,
 } from "../../src/index.js";
+import { json } from "../../src/zod.js";
 
 const Schema = z.object({
   db: z.object({ host: z.string(), port: z.coerce.number().int() }),

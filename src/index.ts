@@ -20,7 +20,11 @@
 // biome-ignore-all assist/source/organizeImports: grouped by role, not by path.
 
 // The loader: create it, read it, listen to it.
-export { type CreateConfigOptions, createConfig } from "./loader/create-config.js";
+export {
+  type CreateConfigOptions,
+  createConfig,
+  type RefreshOptions,
+} from "./loader/create-config.js";
 export type {
   ChangeEvent,
   ConfigEvents,
@@ -56,6 +60,7 @@ export {
   ConfigValidationError,
   isConfigValidationError,
 } from "./errors/config-validation-error.js";
+export { ConfigListenerError, isConfigListenerError } from "./errors/config-listener-error.js";
 export { EventFormatError } from "./events/aws-events.js";
 
 // Writing a custom source or event source: what the loader asks of one, and what it hands over.
@@ -63,6 +68,8 @@ export type {
   ChangeNotice,
   ConfigSource,
   EntryType,
+  EntryValue,
+  JsonValue,
   MissingParameter,
   ParameterEntry,
   SourceContext,

@@ -33,7 +33,7 @@ export type {
 } from "./loader/config-loader.js";
 export type { Change } from "./loader/snapshot-diff.js";
 export type { PollingOptions } from "./scheduling/poller.js";
-export type { Clock, TimerHandle } from "./scheduling/clock.js";
+export type { Clock, TimerHandle, TimerOptions } from "./scheduling/clock.js";
 export type { StandardSchemaV1 } from "./schema/standard-schema.js";
 
 // Sources that come with the root entry.

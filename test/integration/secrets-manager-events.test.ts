@@ -1,7 +1,8 @@
 import { CreateSecretCommand, PutSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { expect, it } from "vitest";
 import { z } from "zod";
-import { ConfigLoadError, createConfig, secretsManagerSource } from "../../src/index.js";
+import { ConfigLoadError, createConfig } from "../../src/index.js";
+import { secretsManagerSource } from "../../src/secrets-manager.js";
 import { awsClients, countCalls, describeMoto, totalCalls, uniquePath } from "../support/aws.js";
 import { secretApiCallEvent } from "../support/events.js";
 import { closeAfterEach } from "../support/loaders.js";

@@ -1,11 +1,10 @@
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { describe, expect, expectTypeOf, it } from "vitest";
+import { type AwsClientLike, ConfigLoadError } from "../../src/index.js";
 import {
-  type AwsClientLike,
-  ConfigLoadError,
   type SecretsManagerSourceOptions,
   secretsManagerSource,
-} from "../../src/index.js";
+} from "../../src/secrets-manager.js";
 import type { ChangeNotice, SourceState } from "../../src/sources/contract.js";
 
 const ACCOUNT_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret";

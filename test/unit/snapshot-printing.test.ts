@@ -6,10 +6,10 @@ import {
   type ConfigLoader,
   ConfigValidationError,
   createConfig,
-  json,
   memorySource,
   REDACTED,
 } from "../../src/index.js";
+import { json } from "../../src/zod.js";
 
 const PASSWORD = "hunter22-secret";
 const ROTATED = "rotated-hunter-99";

@@ -1,17 +1,18 @@
 /**
- * A small HTTP service whose responses use the live config, kept current from SQS.
+ * A small HTTP service whose responses use the live config, kept current by change events. Run
+ * it as many replicas as you like: each one gets its own queue on the config topic.
  *
- * Production wiring: an EventBridge rule matching `{"source": ["aws.ssm", "aws.secretsmanager"]}`
- * targets an SQS queue; the service long-polls it through `sqsEventSource`, and polls slowly as a
- * safety net in case an event is lost.
+ * Production wiring: deploy examples/cloudformation/config-events.yaml (EventBridge rules -> an
+ * SNS topic); pass its TopicArn output. Each replica's `snsEventSource` creates a queue of its own,
+ * subscribes it to the topic with a filter for the names this config reads, and deletes it on
+ * shutdown; the service also polls slowly as a safety net in case an event is lost.
  *
- *   CONFIG_PATH=/shop/prod CONFIG_QUEUE_URL=https://sqs.../config-events npx tsx examples/http-service.ts
+ *   CONFIG_PATH=/shop/prod CONFIG_TOPIC_ARN=arn:aws:sns:...:config-events npx tsx examples/http-service.ts
  */
 import { createServer } from "node:http";
-import { SQSClient } from "@aws-sdk/client-sqs";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { createConfig, ssmSource } from "ssm-config";
-import { sqsEventSource } from "ssm-config/sqs";
+import { snsEventSource } from "ssm-config/sns";
 import { z } from "zod";
 
 const Config = z.object({
@@ -21,13 +22,16 @@ const Config = z.object({
 });
 
 const path = process.env.CONFIG_PATH ?? "/shop/dev";
-const queueUrl = process.env.CONFIG_QUEUE_URL;
+const topicArn = process.env.CONFIG_TOPIC_ARN;
 
 const config = createConfig({
   schema: Config,
   sources: [ssmSource({ client: new SSMClient({}), path, keyCase: "camel" })],
   refresh: { intervalMs: 5 * 60_000, jitter: 0.2 },
-  events: queueUrl ? sqsEventSource({ client: new SQSClient({}), queueUrl }) : undefined,
+  // Every replica receives every change: spread their fetches (about 1.6 x replicas / the
+  // account's Parameter Store requests per second, in seconds; 40/s by default).
+  eventSpreadMs: 10_000,
+  events: topicArn ? snsEventSource({ topicArn, queuePrefix: "shop-http-" }) : undefined,
 });
 
 config.on("change", ({ changes, revision }) => {
@@ -52,6 +56,7 @@ server.listen(http.port, "127.0.0.1", () =>
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
     server.close();
+    // Unsubscribes and deletes this replica's queue; a replica killed without it is swept later.
     void config.close();
   });
 }

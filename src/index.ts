@@ -7,9 +7,10 @@
  * has its own entry point:
  *
  * - `ssm-config/zod`: `json()` (needs `zod`)
- * - `ssm-config/secrets-manager`: `secretsManagerSource` and the `DescribeSecret` check for SSM
- *   secret references (needs `@aws-sdk/client-secrets-manager`)
+ * - `ssm-config/secrets-manager`: `secretsManagerSource`, and `describeSecretVersions` for
+ *   `ssmSource`'s cheap check of secret references (needs `@aws-sdk/client-secrets-manager`)
  * - `ssm-config/sqs`: `sqsEventSource` (needs `@aws-sdk/client-sqs`)
+ * - `ssm-config/sns`: `snsEventSource` (needs `@aws-sdk/client-sns` and `@aws-sdk/client-sqs`)
  *
  * Deliberately not exported: the `ConfigLoader` constructor (only `createConfig` checks options;
  * the class is exported as a type), option-checking helpers, the AWS event parser, the snapshot
@@ -37,7 +38,13 @@ export type { Clock, TimerHandle, TimerOptions } from "./scheduling/clock.js";
 export type { StandardSchemaV1 } from "./schema/standard-schema.js";
 
 // Sources that come with the root entry.
-export { type SsmClientLike, type SsmSourceOptions, ssmSource } from "./sources/ssm/index.js";
+export {
+  type SecretVersion,
+  type SecretVersionLookup,
+  type SsmClientLike,
+  type SsmSourceOptions,
+  ssmSource,
+} from "./sources/ssm/index.js";
 export type { KeyCase } from "./mapping/parameter-names.js";
 export {
   type MemorySource,

@@ -5,4 +5,5 @@
  * @packageDocumentation
  */
 
-export { type SqsEventSourceOptions, sqsEventSource } from "./events/sqs.js";
+export type { QueueReadingOptions } from "./events/queue-consumer.js";
+export { type SqsClientLike, type SqsEventSourceOptions, sqsEventSource } from "./events/sqs.js";

@@ -3,7 +3,8 @@ import { ListQueueTagsCommand } from "@aws-sdk/client-sqs";
 import { afterAll, expect, it } from "vitest";
 import { z } from "zod";
 import { snsEventSource } from "../../src/events/sns.js";
-import { createConfig, secretsManagerSource, ssmSource } from "../../src/index.js";
+import { createConfig, ssmSource } from "../../src/index.js";
+import { secretsManagerSource } from "../../src/secrets-manager.js";
 import { awsClients, describeMoto, putParameter, uniquePath } from "../support/aws.js";
 import { parameterChangeEvent, secretApiCallEvent, waitFor } from "../support/events.js";
 import {

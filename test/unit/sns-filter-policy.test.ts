@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { buildFilterPolicy } from "../../src/events/filter-policy.js";
 import { collectInterests } from "../../src/events/interests.js";
-import { memorySource, secretsManagerSource, ssmSource } from "../../src/index.js";
+import { memorySource, ssmSource } from "../../src/index.js";
+import { secretsManagerSource } from "../../src/secrets-manager.js";
 
 const noCalls = { send: () => Promise.reject(new Error("no call")) };
 const names = (policy: string | undefined) =>

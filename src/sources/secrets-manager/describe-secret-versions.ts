@@ -9,7 +9,8 @@ import type { SecretVersionLookup } from "../ssm/secret-versions.js";
  * is read) instead of re-reading each one through Parameter Store on every refresh. Exported by
  * `ssm-config/secrets-manager`, so that only apps that use it load the Secrets Manager client.
  *
- * @param client A Secrets Manager client. @default `new SecretsManagerClient(...)` with the
+ * @param client A Secrets Manager client (typed by shape, so that this declaration does not
+ * name the SDK). @default `new SecretsManagerClient(...)` with the
  * library's default timeouts, created on first use
  * @example
  * import { describeSecretVersions } from "ssm-config/secrets-manager";
@@ -18,9 +19,7 @@ import type { SecretVersionLookup } from "../ssm/secret-versions.js";
  *   secretVersions: describeSecretVersions(new SecretsManagerClient({})),
  * });
  */
-export function describeSecretVersions(
-  client?: SecretsManagerClient | AwsClientLike,
-): SecretVersionLookup {
+export function describeSecretVersions(client?: AwsClientLike): SecretVersionLookup {
   if (client !== undefined && typeof (client as Partial<AwsClientLike>)?.send !== "function") {
     throw optionsError(
       "describeSecretVersions",

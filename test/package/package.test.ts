@@ -251,6 +251,9 @@ describe.concurrent("consumers of the packed tarball", () => {
           platform: "node",
           format: "esm",
           target: "node20",
+          // The AWS SDK's ESM build, as bundling guides advise: its CommonJS one require()s Node
+          // built-ins, which an ESM bundle cannot do without a createRequire banner.
+          mainFields: ["module", "main"],
           outfile: join(dir, "out", "app.mjs"),
           metafile: true,
           logLevel: "silent",

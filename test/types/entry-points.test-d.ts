@@ -13,13 +13,17 @@ describe("the root entry", () => {
     new root.ConfigLoader();
   });
 
-  it("does not export what moved to ssm-config/zod, /secrets-manager and /sqs", () => {
+  it("does not export what lives in ssm-config/zod, /secrets-manager, /sqs and /sns", () => {
     // @ts-expect-error: json is in ssm-config/zod.
     root.json;
     // @ts-expect-error: secretsManagerSource is in ssm-config/secrets-manager.
     root.secretsManagerSource;
+    // @ts-expect-error: describeSecretVersions is in ssm-config/secrets-manager.
+    root.describeSecretVersions;
     // @ts-expect-error: sqsEventSource is in ssm-config/sqs.
     root.sqsEventSource;
+    // @ts-expect-error: snsEventSource is in ssm-config/sns.
+    root.snsEventSource;
   });
 });
 

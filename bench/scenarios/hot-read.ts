@@ -1,7 +1,7 @@
 import { SSMProvider } from "@aws-lambda-powertools/parameters/ssm";
 import { createConfig, ssmSource } from "../../src/index.js";
 import { MixedTree, parameterName, ssmClient } from "../support/aws.js";
-import { type BenchEnv, ratioOf, type ScenarioResult } from "../support/results.js";
+import { type BenchEnv, ratioOf, rotate, type ScenarioResult } from "../support/results.js";
 import { median, round, spread } from "../support/stats.js";
 
 type Group = Record<string, string | string[]>;
@@ -11,9 +11,14 @@ const RUN_MS = 250;
 
 /**
  * Scenario 3: reads per second of one nested value once loaded. ssm-config: the synchronous
- * `config.current.g2.p42`. Powertools: `await provider.get(name)` answered from its cache (the
- * way a handler reads a value on every request). Results feed a sink so nothing is optimised
- * away.
+ * `config.current.g2.p42`, a property read. Powertools: `await provider.get(name, { maxAge })`
+ * answered from its cache (its read API, asynchronous): so the headline compares a property read
+ * with an awaited call. Powertools has no synchronous read API (`BaseProvider.get` and
+ * `getMultiple` are async; its cache map is protected); the nearest synchronous form is a
+ * property read on the record `getMultiple` returned, which the application then holds itself
+ * and which never changes: measured as a variant, with `get(name)` without options. All four
+ * forms run the same number of times in a rotating order. Results feed a sink so nothing is
+ * optimised away.
  */
 export async function hotRead(env: BenchEnv, root: string): Promise<ScenarioResult> {
   const index = 42;
@@ -25,20 +30,26 @@ export async function hotRead(env: BenchEnv, root: string): Promise<ScenarioResu
   const expected = await provider.get(name, { maxAge: 3_600 });
   if ((config.current.g2 as Group).p42 !== expected)
     throw new Error("the two libraries disagree on p42");
+  const record = (await provider.getMultiple(root, { recursive: true, maxAge: 3_600 })) as Record<
+    string,
+    string
+  >;
+  const relative = name.slice(root.length + 1);
+  if (record[relative] !== expected) throw new Error("getMultiple's record disagrees on p42");
 
   let sink = 0;
-  const ours = (): number => {
+  const syncRate = (read: () => string): number => {
     const started = performance.now();
     let reads = 0;
     let elapsed = 0;
     do {
-      for (let i = 0; i < 100_000; i++) sink += ((config.current.g2 as Group).p42 as string).length;
+      for (let i = 0; i < 100_000; i++) sink += read().length;
       reads += 100_000;
       elapsed = performance.now() - started;
     } while (elapsed < RUN_MS);
     return (reads / elapsed) * 1000;
   };
-  const theirsWith = async (options?: { maxAge: number }): Promise<number> => {
+  const asyncRate = async (options?: { maxAge: number }): Promise<number> => {
     const started = performance.now();
     let reads = 0;
     let elapsed = 0;
@@ -50,31 +61,16 @@ export async function hotRead(env: BenchEnv, root: string): Promise<ScenarioResu
     } while (elapsed < RUN_MS);
     return (reads / elapsed) * 1000;
   };
-  // Its fastest form: options given, so get() does not consult the environment for defaults.
-  const theirs = () => theirsWith({ maxAge: 3_600 });
 
-  const rates = { ours: [] as number[], theirs: [] as number[] };
-  for (let run = 0; run < env.warmups + env.runs; run++) {
-    let a: number;
-    let b: number;
-    if (run % 2 === 0) {
-      a = ours();
-      b = await theirs();
-    } else {
-      b = await theirs();
-      a = ours();
-    }
-    if (run < env.warmups) continue;
-    rates.ours.push(a);
-    rates.theirs.push(b);
-  }
-  // The documented default call, get(name): it reads its default maxAge from the environment on
-  // every call; the value stays cached (a refetch at most every 5 s, one call in millions).
-  const defaults: number[] = [];
-  for (let run = 0; run < env.warmups + env.runs; run++) {
-    const rate = await theirsWith();
-    if (run >= env.warmups) defaults.push(rate);
-  }
+  const rates = await rotate(env, {
+    ours: () => syncRate(() => (config.current.g2 as Group).p42 as string),
+    // Options given, so get() does not consult the environment for defaults: its fastest call.
+    theirs: () => asyncRate({ maxAge: 3_600 }),
+    // The documented default call: reads its default maxAge from the environment on every call;
+    // the value stays cached (a refetch at most every 5 s, one call in millions).
+    defaults: () => asyncRate(),
+    record: () => syncRate(() => record[relative] as string),
+  });
   await config.close();
   client.destroy();
   if (sink === 0) throw new Error("nothing was read");
@@ -92,12 +88,14 @@ export async function hotRead(env: BenchEnv, root: string): Promise<ScenarioResu
   const oursSide = side(rates.ours);
   const theirSide = {
     ...side(rates.theirs),
-    defaultCallReadsPerSecond: round(median(defaults)),
+    defaultCallReadsPerSecond: round(median(rates.defaults)),
+    recordReadsPerSecond: round(median(rates.record)),
   };
   const ratio = ratioOf(oursSide.readsPerSecond, theirSide.readsPerSecond);
+  const versusRecord = round(oursSide.readsPerSecond / theirSide.recordReadsPerSecond);
   return {
     scenario: "3-hot-read",
-    title: "Hot read of a nested value",
+    title: "Hot read of a nested value (a property read against an awaited get())",
     n: 1,
     ours: oursSide,
     powertools: theirSide,
@@ -107,11 +105,13 @@ export async function hotRead(env: BenchEnv, root: string): Promise<ScenarioResu
     target: {
       goal: "at least 100 times more reads per second",
       met: ratio !== null && ratio >= 100,
-      detail: `${ratio}x: ${oursSide.readsPerSecond.toExponential(2)} vs ${theirSide.readsPerSecond.toExponential(2)} reads/s (get(name, { maxAge })); ${round(oursSide.readsPerSecond / theirSide.defaultCallReadsPerSecond)}x against get(name) without options`,
+      detail: `${ratio}x: ${oursSide.readsPerSecond.toExponential(2)} vs ${theirSide.readsPerSecond.toExponential(2)} reads/s, a property read against an awaited get(name, { maxAge }); ${round(oursSide.readsPerSecond / theirSide.defaultCallReadsPerSecond)}x against get(name) without options; ${versusRecord}x against a property read on getMultiple's record`,
     },
     notes: [
-      "ssm-config: a property read on the current frozen snapshot. Powertools: an async get() per read, answered from its cache; the table shows its fastest form, get(name, { maxAge: 3600 }).",
+      "What is compared: ssm-config's synchronous property read on the current frozen snapshot against Powertools' read API, an awaited get() answered from its cache (get(name, { maxAge: 3600 }), its fastest call). The gap is mostly that of a property read against an awaited async call, not of caching.",
+      `Powertools has no synchronous read API. The nearest synchronous form, a property read on the record getMultiple(path) returned (held by the application, never updated): ${theirSide.recordReadsPerSecond.toExponential(2)} reads/s, ratio ours / that ${versusRecord} (two property reads of the same kind).`,
       `Powertools' documented default call, get(name) without options, reads its defaults from the environment on every call: ${theirSide.defaultCallReadsPerSecond.toExponential(2)} reads/s, so ssm-config reads ${round(oursSide.readsPerSecond / theirSide.defaultCallReadsPerSecond)} times as many per second as that form.`,
+      `Each form ran ${env.runs} measured times (after ${env.warmups} warm-up rounds) of at least ${RUN_MS} ms, in a rotating order.`,
     ],
   };
 }

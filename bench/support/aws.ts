@@ -99,3 +99,12 @@ export function parameterChangeEvent(name: string, type: ParameterType = "String
     detail: { operation: "Update", name, type, description: "" },
   };
 }
+
+/**
+ * Empties moto (every service, every region): each scenario group starts from a fresh store, so
+ * moto's per-page cost, which grows with everything it holds, is the same for every size.
+ */
+export async function resetMoto(endpoint: string): Promise<void> {
+  const answer = await fetch(`${endpoint}/moto-api/reset`, { method: "POST" });
+  if (!answer.ok) throw new Error(`moto did not reset: HTTP ${answer.status}`);
+}

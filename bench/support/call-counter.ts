@@ -13,8 +13,6 @@ export interface CallCount {
   /** Calls that asked Parameter Store to decrypt (`WithDecryption: true`). */
   decrypting: number;
   byCommand: Record<string, number>;
-  /** Time spent inside the SDK (request to response), summed over calls. */
-  inCallMs: number;
 }
 
 interface MiddlewareClient {
@@ -29,7 +27,6 @@ interface MiddlewareClient {
 export class CallCounter {
   #byCommand = new Map<string, number>();
   #decrypting = 0;
-  #inCallMs = 0;
   readonly #lastEnd = new Map<string, number>();
 
   constructor(client: MiddlewareClient) {
@@ -43,13 +40,10 @@ export class CallCounter {
           const name = context.commandName ?? "unknown";
           this.#byCommand.set(name, (this.#byCommand.get(name) ?? 0) + 1);
           if (VALUE_COMMANDS.has(name) && args.input?.WithDecryption === true) this.#decrypting++;
-          const started = performance.now();
           try {
             return await next(args);
           } finally {
-            const ended = performance.now();
-            this.#inCallMs += ended - started;
-            this.#lastEnd.set(name, ended);
+            this.#lastEnd.set(name, performance.now());
           }
         },
       { step: "initialize", name: `benchCallCounter-${randomUUID()}` },
@@ -59,7 +53,6 @@ export class CallCounter {
   reset(): void {
     this.#byCommand.clear();
     this.#decrypting = 0;
-    this.#inCallMs = 0;
     this.#lastEnd.clear();
   }
 
@@ -73,6 +66,6 @@ export class CallCounter {
       [...this.#byCommand].map(([name, count]) => [name.replace(/Command$/, ""), count]),
     );
     const total = [...this.#byCommand.values()].reduce((sum, n) => sum + n, 0);
-    return { total, decrypting: this.#decrypting, byCommand, inCallMs: this.#inCallMs };
+    return { total, decrypting: this.#decrypting, byCommand };
   }
 }

@@ -1,63 +1,47 @@
-import { Agent, createServer, request } from "node:http";
-import type { AddressInfo } from "node:net";
+import { fork } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
-/** A loopback HTTP proxy that holds every request for a fixed time before forwarding it. */
+/** A loopback HTTP proxy, in its own process, that holds every request before forwarding it. */
 export interface DelayProxy {
   readonly endpoint: string;
-  /** Requests forwarded so far. */
-  readonly forwarded: number;
   close(): Promise<void>;
 }
 
+const STARTUP_TIMEOUT_MS = 20_000;
+
 /**
  * Starts a proxy on 127.0.0.1 in front of `target` (e.g. moto) that waits `delayMs` before
- * forwarding each request: added network latency, identical for every client that uses it.
+ * forwarding each request: added network latency, identical for every client that uses it. It
+ * runs in a child process so that its timers and sockets do not compete with the measured
+ * libraries for this process's event loop.
  */
 export async function startDelayProxy(target: string, delayMs: number): Promise<DelayProxy> {
-  const upstream = new URL(target);
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  let forwarded = 0;
-  const server = createServer((incoming, outgoing) => {
-    const body: Buffer[] = [];
-    incoming.on("data", (chunk: Buffer) => body.push(chunk));
-    incoming.on("end", () => {
-      setTimeout(() => {
-        forwarded++;
-        const forward = request(
-          {
-            host: upstream.hostname,
-            port: upstream.port,
-            method: incoming.method,
-            path: incoming.url,
-            headers: incoming.headers,
-            agent,
-          },
-          (answer) => {
-            outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-            answer.pipe(outgoing);
-          },
-        );
-        forward.on("error", (error) => {
-          outgoing.writeHead(502, { "content-type": "text/plain" });
-          outgoing.end(String(error));
-        });
-        forward.end(Buffer.concat(body));
-      }, delayMs);
+  const script = join(dirname(fileURLToPath(import.meta.url)), "delay-proxy-server.ts");
+  const child = fork(script, [target, String(delayMs)], {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`the delay proxy did not start within ${STARTUP_TIMEOUT_MS} ms`));
+    }, STARTUP_TIMEOUT_MS);
+    child.once("message", (message) => {
+      clearTimeout(timer);
+      resolve((message as { endpoint: string }).endpoint);
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the delay proxy exited with code ${code} before listening`));
     });
   });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
-    get forwarded() {
-      return forwarded;
+    endpoint,
+    close: async () => {
+      if (child.connected) child.disconnect();
+      await exited;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        agent.destroy();
-        server.close(() => resolve());
-      }),
   };
 }

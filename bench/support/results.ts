@@ -91,24 +91,45 @@ export async function alternate(
   ours: (run: number) => Promise<number>,
   theirs: (run: number) => Promise<number>,
 ): Promise<{ ours: number[]; theirs: number[] }> {
-  const result = { ours: [] as number[], theirs: [] as number[] };
+  const result = await rotate(env, { ours, theirs });
+  return { ours: result.ours, theirs: result.theirs };
+}
+
+/**
+ * Runs every variant `warmups + runs` times, one round at a time, each round starting one
+ * variant further along, so that every variant gets the same number of runs and goes first
+ * (and last) equally often when `runs` is a multiple of the number of variants. Returns each
+ * variant's measured values (warm-up rounds dropped), in run order.
+ */
+export async function rotate<K extends string>(
+  env: Pick<BenchEnv, "runs" | "warmups">,
+  variants: Record<K, (run: number) => Promise<number> | number>,
+): Promise<Record<K, number[]>> {
+  const names = Object.keys(variants) as K[];
+  const result = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<
+    K,
+    number[]
+  >;
   for (let run = 0; run < env.warmups + env.runs; run++) {
-    const measured = run >= env.warmups;
-    let a: number;
-    let b: number;
-    if (run % 2 === 0) {
-      a = await ours(run);
-      b = await theirs(run);
-    } else {
-      b = await theirs(run);
-      a = await ours(run);
-    }
-    if (measured) {
-      result.ours.push(a);
-      result.theirs.push(b);
+    for (let step = 0; step < names.length; step++) {
+      const name = names[(run + step) % names.length] as K;
+      const value = await variants[name](run);
+      if (run >= env.warmups) result[name].push(value);
     }
   }
   return result;
+}
+
+/** Wall time and this process's CPU time (user + system), in milliseconds, taken by `work`. */
+export async function measureCpu(
+  work: () => Promise<unknown>,
+): Promise<{ wallMs: number; cpuMs: number }> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await work();
+  const wallMs = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  return { wallMs, cpuMs: (used.user + used.system) / 1000 };
 }
 
 /** Median of ours[i] / theirs[i]. */

@@ -13,17 +13,23 @@ import { fileURLToPath } from "node:url";
 import { findMotoServer, type MotoServer, startMoto } from "../test/support/moto-server.js";
 import { changePropagation } from "./scenarios/change-propagation.js";
 import { coldLoad } from "./scenarios/cold-load.js";
+import { eventCost } from "./scenarios/event-cost.js";
 import { fleet } from "./scenarios/fleet.js";
 import { hotRead } from "./scenarios/hot-read.js";
+import { importTime } from "./scenarios/import-time.js";
+import { loadCpu } from "./scenarios/load-cpu.js";
 import { memory } from "./scenarios/memory.js";
 import { namedParameters } from "./scenarios/named-parameters.js";
+import { LARGE_SECRETS, redacted } from "./scenarios/redacted.js";
 import { refresh } from "./scenarios/refresh.js";
-import { mixedParameters, seed, ssmClient } from "./support/aws.js";
+import { mixedParameters, resetMoto, seed, ssmClient } from "./support/aws.js";
 import { renderMarkdown } from "./support/markdown.js";
 import type { BenchEnv, BenchReport, ScenarioResult } from "./support/results.js";
+import { round } from "./support/stats.js";
 import { renderChart } from "./support/svg-chart.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = join(here, "..");
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const onlyArg = args.find((arg) => arg.startsWith("--only="));
@@ -35,6 +41,11 @@ const outDir = quick || only ? join(here, "local") : here;
 /** Path sizes; a quick run replaces 1,000 with 300 to stay within two minutes. */
 const SIZES = quick ? [10, 100, 300] : [10, 100, 1_000];
 const LARGE = SIZES[2] as number;
+/** Sizes of the in-process scenarios (6, 8-10): the same in a quick run (but for CPU per
+ * parameter, 1,000 only), with fewer runs. */
+const CPU_SIZES = quick ? [1_000] : [1_000, 10_000];
+const EVENT_SIZES = [1_000, 5_000, 10_000];
+const MEMORY_N = 10_000;
 const rootFor = (n: number) => `/bench/n${n}`;
 const startedAt = Date.now();
 /** Other work on the machine skews timings; the report records the 1-minute load average. */
@@ -59,38 +70,86 @@ async function main(): Promise<void> {
   }
   log(`ssm-config benchmarks (${quick ? "quick" : "full"} run)`);
   const results: ScenarioResult[] = [];
-  const needsMoto = [1, 2, 3, 4, 5, 6].some(wanted);
+  const base = { quick, warmups: 2, log };
+  // Even, so that each library goes first in half of the measured runs.
+  const runs = quick ? 4 : 10;
+
+  // In-process scenarios first, on a quiet process: no emulator, no network. Each SDK page
+  // costs about 1-2 ms of CPU (signing, serialising, parsing), so the run counts below keep a
+  // quick run's share to a few seconds of CPU.
+  const inProcess = (quickRuns: number, fullRuns: number, warmups = quick ? 1 : 2): BenchEnv => ({
+    ...base,
+    endpoint: "",
+    runs: quick ? quickRuns : fullRuns,
+    warmups,
+  });
+  if (wanted(6)) {
+    log(`6. memory, N = ${MEMORY_N}`);
+    results.push(await memory(inProcess(2, 10), MEMORY_N));
+  }
+  if (wanted(8)) {
+    for (const n of CPU_SIZES) {
+      log(`8. load CPU per parameter, N = ${n}`);
+      results.push(await loadCpu(inProcess(6, 9), n));
+    }
+  }
+  if (wanted(9)) {
+    const series: ScenarioResult[] = [];
+    for (const n of EVENT_SIZES) {
+      log(`9. one changed value: handleEvent / refresh(), N = ${n}`);
+      series.push(await eventCost(inProcess(4, 12), n));
+    }
+    growthTarget(series, "handleEventCpuMs", 3, "one handleEvent for one changed value");
+    results.push(...series);
+  }
+  if (wanted(10)) {
+    const series: ScenarioResult[] = [];
+    for (const n of EVENT_SIZES) {
+      log(`10. redacted(), N = ${n}`);
+      series.push(await redacted(inProcess(6, 20), n, "mixed"));
+    }
+    growthTarget(series, "redactedCpuMs", 15, "redacted()");
+    results.push(...series);
+    log(`10. redacted(), ${LARGE_SECRETS.secrets} secrets of 2 KB`);
+    results.push(await redacted(inProcess(6, 20), LARGE_SECRETS.total, "largeSecrets"));
+  }
+  if (wanted(11)) {
+    log("11. import time: building dist/");
+    buildDist();
+    log("11. import time, fresh processes");
+    results.push(await importTime(inProcess(10, 20), repoRoot));
+  }
+
+  const needsMoto = [1, 2, 3, 4, 5].some(wanted);
   let moto: MotoServer | undefined;
   try {
     if (needsMoto) {
       if (!findMotoServer()) {
         throw new Error(
-          "moto_server is not on PATH; install it with pip install 'moto[server]' (or run --only=7 for the fleet simulation alone).",
+          "moto_server is not on PATH; install it with pip install 'moto[server]' (or run --only=6,7,8,9,10,11 for the scenarios without moto).",
         );
       }
       moto = await startMoto();
       log(`moto_server on ${moto.endpoint}`);
-      const env: BenchEnv = {
-        endpoint: moto.endpoint,
-        quick,
-        // Even, so that each library goes first in half of the measured runs.
-        runs: quick ? 4 : 10,
-        warmups: 2,
-        log,
+      const env: BenchEnv = { ...base, endpoint: moto.endpoint, runs };
+      // A fresh store for each group, so moto's per-page cost does not grow with what earlier
+      // groups stored.
+      const fresh = async (...sizes: number[]) => {
+        await resetMoto(env.endpoint);
+        const writer = ssmClient(env.endpoint);
+        for (const n of sizes) await seed(writer, mixedParameters(rootFor(n), n));
+        writer.destroy();
+        log(`moto reset; seeded ${sizes.join(", ") || "nothing"}`);
       };
-      const writer = ssmClient(moto.endpoint);
-      for (const n of SIZES) {
-        await seed(writer, mixedParameters(rootFor(n), n));
-        log(`seeded ${n} parameters under ${rootFor(n)}`);
-      }
-      writer.destroy();
 
       if (wanted(1)) {
         for (const n of SIZES) {
+          await fresh(n);
           log(`1. cold load, N = ${n}`);
           results.push(await coldLoad(env, rootFor(n), n));
         }
       }
+      if (wanted(2) || wanted(3)) await fresh(100);
       if (wanted(2)) {
         log("2. named parameters, +20 ms per request");
         results.push(await namedParameters(env, rootFor(100), 100));
@@ -99,19 +158,18 @@ async function main(): Promise<void> {
         log("3. hot read");
         results.push(await hotRead(env, rootFor(100)));
       }
-      if (wanted(6)) {
-        log(`6. memory, N = ${LARGE}`);
-        results.push(await memory(env, rootFor(LARGE), LARGE));
-      }
       if (wanted(4)) {
+        await fresh(LARGE);
         log(`4. refresh, N = ${LARGE}, nothing changed`);
         results.push(await refresh(env, rootFor(LARGE), LARGE, 0));
         log(`4. refresh, N = ${LARGE}, one value changed`);
         results.push(await refresh(env, rootFor(LARGE), LARGE, 1));
       }
       if (wanted(5)) {
-        log("5. change propagation, 100 changes");
-        results.push(...(await changePropagation(env, "/bench/events", 100)));
+        await fresh();
+        const changes = quick ? 30 : 100;
+        log(`5. change propagation, ${changes} changes`);
+        results.push(...(await changePropagation(env, "/bench/events", changes)));
       }
     }
   } finally {
@@ -143,6 +201,32 @@ async function main(): Promise<void> {
       log(`${result.target.met ? "MET   " : "MISSED"} ${result.scenario}: ${result.target.detail}`);
     }
   }
+}
+
+/**
+ * Sets the target "cost at the largest N at most `limit` times the cost at the smallest" on the
+ * last result of a series (ssm-config alone, by N).
+ */
+function growthTarget(series: ScenarioResult[], key: string, limit: number, what: string): void {
+  const first = series[0];
+  const last = series[series.length - 1];
+  if (!first || !last || first === last) return;
+  const growth = Number(last.ours[key]) / Number(first.ours[key]);
+  const at = (result: ScenarioResult) => `${result.ours[key]} ms at N = ${result.n}`;
+  last.target = {
+    goal: `${what}: cost at N = ${last.n} at most ${limit} times the cost at N = ${first.n}`,
+    met: growth <= limit,
+    detail: `${what}: ${round(growth)}x (${at(first)}, ${series.slice(1).map(at).join(", ")})`,
+  };
+}
+
+/** Builds dist/ (what `import("ssm-config")` resolves to) from the current source. */
+function buildDist(): void {
+  const tsc = join(repoRoot, "node_modules", "typescript", "bin", "tsc");
+  execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], {
+    cwd: repoRoot,
+    stdio: "inherit",
+  });
 }
 
 function environment() {

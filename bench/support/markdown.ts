@@ -10,6 +10,10 @@ const SECTIONS: Record<string, string> = {
   "5": "5. Change propagation",
   "6": "6. Memory per held parameter",
   "7": "7. Fleet simulation",
+  "8": "8. Load CPU per parameter (in-process backend)",
+  "9": "9. Applying one changed value, against N (in-process backend)",
+  "10": "10. redacted(), against N (in-process backend)",
+  "11": "11. Import time",
 };
 
 /** A table column: shown when ssm-config's side has `key`. */
@@ -30,12 +34,35 @@ const COLUMNS: Column[] = [
   },
   { header: "min – max", key: "minMs", cell: (s) => `${ms(s.minMs)} – ${ms(s.maxMs)}` },
   {
-    header: "own work (median)",
-    key: "ownWorkMs",
-    cell: (s) => ms(s.ownWorkMs),
-    ratioKey: "ownWorkMs",
+    header: "CPU (median)",
+    key: "cpuMs",
+    cell: (s) => ms(s.cpuMs),
+    ratioKey: "cpuMs",
   },
   { header: "p99", key: "p99Ms", cell: (s) => ms(s.p99Ms), ratioKey: "p99Ms" },
+  {
+    header: "whole process (median)",
+    key: "processMedianMs",
+    cell: (s) => ms(s.processMedianMs),
+    ratioKey: "processMedianMs",
+  },
+  {
+    header: "CPU/parameter (median)",
+    key: "cpuUsPerParameter",
+    cell: (s) => us(s.cpuUsPerParameter),
+    ratioKey: "cpuUsPerParameter",
+  },
+  {
+    header: "p25 – p75",
+    key: "p25CpuUsPerParameter",
+    cell: (s) => `${us(s.p25CpuUsPerParameter)} – ${us(s.p75CpuUsPerParameter)}`,
+  },
+  {
+    header: "own (above the SDK alone)",
+    key: "ownCpuUsPerParameter",
+    cell: (s) => us(s.ownCpuUsPerParameter),
+    ratioKey: "ownCpuUsPerParameter",
+  },
   {
     header: "reads/s (median)",
     key: "readsPerSecond",
@@ -118,6 +145,14 @@ export function renderMarkdown(report: BenchReport): string {
       lines.push(...fleetSection(results));
       continue;
     }
+    if (section === "9") {
+      lines.push(...eventCostSection(results));
+      continue;
+    }
+    if (section === "10") {
+      lines.push(...redactedSection(results));
+      continue;
+    }
     for (const result of results) lines.push(...comparison(result));
   }
   return `${lines.join("\n").trimEnd()}\n`;
@@ -156,6 +191,71 @@ function ratioCell(result: ScenarioResult, column: Column): string {
   if (theirs === 0) return ours === 0 ? "=" : "";
   const ratio = round(ours / theirs);
   return column.ratioKey === result.ratioOf ? `**${ratio}**` : String(ratio);
+}
+
+/** Scenario 9: ssm-config alone (Powertools has no equivalent), one row per N. */
+function eventCostSection(results: ScenarioResult[]): string[] {
+  const first = results[0];
+  const rows = results.map(({ n, ours: o }) => [
+    n.toLocaleString("en-US"),
+    ms(o.handleEventCpuMs),
+    ms(o.refreshCpuMs),
+    ms(o.refreshFloorCpuMs),
+    ms(o.refreshOwnCpuMs),
+    ms(o.schemaCpuMs),
+  ]);
+  const last = results[results.length - 1];
+  if (first && last && last !== first) {
+    const growth = (key: string) => {
+      const a = Number(first.ours[key]);
+      const b = Number(last.ours[key]);
+      return a > 0 ? `**${round(b / a)}**` : "";
+    };
+    rows.push([
+      `${last.n.toLocaleString("en-US")} / ${first.n.toLocaleString("en-US")}`,
+      growth("handleEventCpuMs"),
+      growth("refreshCpuMs"),
+      growth("refreshFloorCpuMs"),
+      growth("refreshOwnCpuMs"),
+      growth("schemaCpuMs"),
+    ]);
+  }
+  const lines = [
+    ...table(
+      [
+        "N",
+        "handleEvent CPU",
+        "refresh() CPU",
+        "refresh: SDK calls alone",
+        "refresh: own (minus SDK)",
+        "schema alone",
+      ],
+      rows,
+    ),
+    "",
+  ];
+  for (const result of results) if (result.target) lines.push(`- ${result.target.detail}`);
+  for (const note of first?.notes ?? []) lines.push(`- ${note}`);
+  lines.push("");
+  return lines;
+}
+
+/** Scenario 10: ssm-config alone (Powertools does not know which values are secret). */
+function redactedSection(results: ScenarioResult[]): string[] {
+  const rows = results.map(({ title, ours: o }) => [
+    title.replace(/^redacted\(\), /, ""),
+    count(o.secrets),
+    ms(o.redactedCpuMs),
+    String(o.runs),
+  ]);
+  const lines = [...table(["values", "secrets", "CPU per call (median)", "runs"], rows), ""];
+  for (const result of results) if (result.target) lines.push(`- ${result.target.detail}`);
+  lines.push(
+    "- CPU is this process's user + system time (process.cpuUsage()) of one config.redacted() call: a deep copy of the snapshot with every sensitive leaf replaced, and every other string leaf checked for embedded secrets.",
+    "- Powertools has no equivalent: it does not know which values are secret.",
+    "",
+  );
+  return lines;
 }
 
 function fleetSection(results: ScenarioResult[]): string[] {
@@ -240,6 +340,11 @@ function ms(value: unknown): string {
   if (value >= 1000) return `${count(Math.round(value))} ms`;
   if (value >= 100) return `${Math.round(value)} ms`;
   return `${value.toPrecision(3).replace(/\.?0+$/, "")} ms`;
+}
+
+function us(value: unknown): string {
+  if (typeof value !== "number" || !Number.isFinite(value)) return "";
+  return `${value >= 100 ? Math.round(value) : value.toPrecision(3).replace(/\.?0+$/, "")} us`;
 }
 
 function seconds(value: unknown): string {

@@ -42,7 +42,7 @@ export function renderChart(report: BenchReport): string {
     text(
       24,
       56,
-      `Same moto server, same SDK client settings, one ${report.mode} run on ${report.generatedAt.slice(0, 10)} (Node ${report.environment.node}). Bars to the right: ssm-config better; to the left: worse. Log scale.`,
+      `Same moto server (scenarios 1-5) or in-process backend (6, 8), same SDK client settings, one ${report.mode} run on ${report.generatedAt.slice(0, 10)} (Node ${report.environment.node}). Bars to the right: ssm-config better; to the left: worse. Log scale.`,
       { size: 12, fill: MUTED },
     ),
   );
@@ -170,6 +170,10 @@ function shortLabel(result: ScenarioResult): string {
       return `${number} Change seen: SQS message (p50)`;
     case "6-memory":
       return `${number} Heap per parameter (bytes)`;
+    case "8-load-cpu":
+      return `${number} Load CPU per parameter, N = ${result.n.toLocaleString("en-US")}`;
+    case "11-import-time":
+      return `${number} import() in a fresh process`;
     default:
       return result.title;
   }
@@ -181,6 +185,7 @@ function format(value: number, metric: string): string {
   }
   if (metric === "readsPerSecond") return `${compact(value)}/s`;
   if (metric === "bytesPerParameter") return `${Math.round(value)} B`;
+  if (metric === "cpuUsPerParameter") return `${value.toPrecision(3)} us`;
   return String(value);
 }
 

@@ -1,0 +1,120 @@
+import {
+  DescribeParametersCommand,
+  GetParametersCommand,
+  type SSMClient,
+} from "@aws-sdk/client-ssm";
+import { createConfig, ssmSource } from "../../src/index.js";
+import { MixedTree, parameterChangeEvent, parameterName, valueFor } from "../support/aws.js";
+import { collector } from "../support/heap.js";
+import { InProcessParameterStore } from "../support/in-process-ssm.js";
+import { type BenchEnv, measureCpu, rotate, type ScenarioResult } from "../support/results.js";
+import { median, round } from "../support/stats.js";
+
+/**
+ * Scenario 9: what applying one changed value costs ssm-config at N held values, on the
+ * in-process backend: one `handleEvent` naming the changed parameter (one GetParameters), and
+ * one `refresh()` that finds it (DescribeParameters over the path, then one GetParameters).
+ * The refresh's version listing is O(N) SDK work by nature, so it is also measured alone (the
+ * floor) and subtracted. Also measured: the schema alone, validating the whole tree (the one
+ * O(N) step the target allows). Powertools has no equivalent: it has no events and no
+ * refresh; its only way to see a change is to fetch again (scenario 4).
+ */
+export async function eventCost(env: BenchEnv, n: number): Promise<ScenarioResult> {
+  const gc = collector();
+  const root = `/bench/events${n}`;
+  const store = InProcessParameterStore.mixed(root, n);
+  const client = store.client();
+  const floorClient = store.client();
+  const config = createConfig({ schema: MixedTree, sources: [ssmSource({ client, path: root })] });
+  await config.load();
+
+  // Each change writes a new value of a String parameter (index divisible by 3), a different one
+  // each time.
+  let generation = 0;
+  const change = () => {
+    const index = ((generation * 37) % Math.floor(n / 3)) * 3;
+    const name = parameterName(root, index);
+    store.put(name, valueFor(index, "String", ++generation), "String");
+    return name;
+  };
+  const measure = async (work: () => Promise<number>, expected = 1) => {
+    gc();
+    let applied = 0;
+    const { cpuMs } = await measureCpu(async () => {
+      applied = await work();
+    });
+    if (applied !== expected) throw new Error(`${applied} changes applied, ${expected} expected`);
+    return cpuMs;
+  };
+  const plain = structuredClone(config.current);
+  const samples = await rotate(env, {
+    event: () => {
+      const name = change();
+      return measure(async () => (await config.handleEvent(parameterChangeEvent(name))).length);
+    },
+    refresh: () => {
+      change();
+      return measure(async () => (await config.refresh()).length);
+    },
+    // No write: the loader must not miss a version between runs.
+    floor: () => measure(async () => versionFloor(floorClient, root, parameterName(root, 0))),
+    schema: () =>
+      measure(async () => {
+        const result = await MixedTree["~standard"].validate(plain);
+        return "issues" in result && result.issues ? 0 : 1;
+      }),
+  });
+  await config.close();
+  client.destroy();
+  floorClient.destroy();
+
+  const floor = median(samples.floor);
+  const refreshCpu = median(samples.refresh);
+  return {
+    scenario: "9-event-cost",
+    title: `One changed value applied, N = ${n.toLocaleString("en-US")}`,
+    n,
+    ours: {
+      handleEventCpuMs: round(median(samples.event)),
+      refreshCpuMs: round(refreshCpu),
+      refreshFloorCpuMs: round(floor),
+      refreshOwnCpuMs: round(refreshCpu - floor),
+      schemaCpuMs: round(median(samples.schema)),
+      runs: samples.event.length,
+    },
+    powertools: null,
+    ratio: null,
+    ratioOf: "handleEventCpuMs",
+    betterWhen: "lower",
+    notes: [
+      "CPU is this process's user + system time (process.cpuUsage()) from the call until it resolved, with the SDK answering from memory (a custom requestHandler), so it is ssm-config's work plus the SDK's for its calls.",
+      "handleEvent: one EventBridge Parameter Store Change event naming the changed parameter: parsing it, one GetParameters, and applying the change (merge, diff, scrubber, tree, schema, freeze, swap, change event).",
+      `refresh(): the version check over the whole path (ceil(N/50) DescribeParameters pages) and one GetParameters, then applying as above. Its floor is the same SDK calls sent directly (${Math.ceil(n / 50)} DescribeParameters pages + one GetParameters): O(N) by nature; "own" is refresh minus that floor.`,
+      "schema: the zod schema alone, validating the whole plain tree once; the one O(N) step the target allows.",
+      "Powertools has no equivalent: it has no change events and no refresh; it sees a change only by fetching again once its cache expired (scenario 4).",
+      `${samples.event.length} runs of each after ${env.warmups} warm-up rounds, in a rotating order.`,
+    ],
+  };
+}
+
+/** The SDK calls a one-change refresh sends: every DescribeParameters page, one GetParameters. */
+async function versionFloor(client: SSMClient, path: string, changed: string): Promise<number> {
+  let token: string | undefined;
+  let seen = 0;
+  for (let page = 0; page < 100_000; page++) {
+    const answer = await client.send(
+      new DescribeParametersCommand({
+        ParameterFilters: [{ Key: "Path", Option: "Recursive", Values: [path] }],
+        MaxResults: 50,
+        NextToken: token,
+      }),
+    );
+    seen += answer.Parameters?.length ?? 0;
+    token = answer.NextToken;
+    if (!token) break;
+  }
+  const fetched = await client.send(
+    new GetParametersCommand({ Names: [changed], WithDecryption: true }),
+  );
+  return seen > 0 ? (fetched.Parameters?.length ?? 0) : 0;
+}

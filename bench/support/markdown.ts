@@ -113,7 +113,8 @@ export function renderMarkdown(report: BenchReport): string {
     "",
     `ssm-config against \`@aws-lambda-powertools/parameters\` ${env.powertoolsParameters}, on the same data, with the same SDK client settings (\`@aws-sdk/client-ssm\` ${env.awsSdkClientSsm}), in one ${report.mode} run on ${report.generatedAt.slice(0, 10)} of ssm-config at commit \`${env.libraryCommit}\`${env.librarySourceChanged === "yes" ? " with uncommitted changes in src/" : ""}: Node ${env.node}, ${env.cpus} x ${env.cpuModel}, moto ${env.moto} on loopback. The run took ${report.durationSeconds} s.`,
     "",
-    "Absolute times are moto's on this machine, not AWS's; what carries over is the ratio ours / theirs measured in the same run, and the call counts. Timed figures are medians of the measured runs after warm-up runs, with the interquartile range (IQR) as the spread. How to run and what each scenario does: [README.md](README.md). Raw figures: [results.json](results.json).",
+    "Scenarios 1-5 run against moto, reset before each group; 6 and 8-10 against an in-process backend (a real SDK client whose request handler answers from memory, so the SDK still signs, serialises and parses every call). Absolute times are this machine's, not AWS's; what carries over is the ratio ours / theirs measured in the same run, and the call counts. CPU is process.cpuUsage() of the measuring process. Every variant runs the same number of times in a rotating order; figures are medians of the measured runs after warm-up runs, with the interquartile range (IQR) as the spread. The 1-minute load average at the start and end of the run: " +
+      `${env.loadAverageAtStart} and ${env.loadAverageAtEnd}. How to run and what each scenario does: [README.md](README.md). Raw figures: [results.json](results.json).`,
     "",
     "![ssm-config against Powertools, and the fleet simulation](results.svg)",
     "",

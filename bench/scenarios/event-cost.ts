@@ -78,7 +78,10 @@ export async function eventCost(env: BenchEnv, n: number): Promise<ScenarioResul
       handleEventCpuMs: round(median(samples.event)),
       refreshCpuMs: round(refreshCpu),
       refreshFloorCpuMs: round(floor),
-      refreshOwnCpuMs: round(refreshCpu - floor),
+      // Paired by round, so that drift between rounds cancels.
+      refreshOwnCpuMs: round(
+        median(samples.refresh.map((value, index) => value - (samples.floor[index] as number))),
+      ),
       schemaCpuMs: round(median(samples.schema)),
       runs: samples.event.length,
     },
@@ -89,7 +92,7 @@ export async function eventCost(env: BenchEnv, n: number): Promise<ScenarioResul
     notes: [
       "CPU is this process's user + system time (process.cpuUsage()) from the call until it resolved, with the SDK answering from memory (a custom requestHandler), so it is ssm-config's work plus the SDK's for its calls.",
       "handleEvent: one EventBridge Parameter Store Change event naming the changed parameter: parsing it, one GetParameters, and applying the change (merge, diff, scrubber, tree, schema, freeze, swap, change event).",
-      `refresh(): the version check over the whole path (ceil(N/50) DescribeParameters pages) and one GetParameters, then applying as above. Its floor is the same SDK calls sent directly (${Math.ceil(n / 50)} DescribeParameters pages + one GetParameters): O(N) by nature; "own" is refresh minus that floor.`,
+      `refresh(): the version check over the whole path (ceil(N/50) DescribeParameters pages) and one GetParameters, then applying as above. Its floor is the same SDK calls sent directly (${Math.ceil(n / 50)} DescribeParameters pages + one GetParameters): O(N) by nature; "own" is the median over rounds of refresh minus the same round's floor.`,
       "schema: the zod schema alone, validating the whole plain tree once; the one O(N) step the target allows.",
       "Powertools has no equivalent: it has no change events and no refresh; it sees a change only by fetching again once its cache expired (scenario 4).",
       `${samples.event.length} runs of each after ${env.warmups} warm-up rounds, in a rotating order.`,

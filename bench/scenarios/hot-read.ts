@@ -21,7 +21,7 @@ const FULL_RUN_MS = 250;
  * optimised away.
  */
 export async function hotRead(env: BenchEnv, root: string): Promise<ScenarioResult> {
-  const RUN_MS = env.quick ? 100 : FULL_RUN_MS;
+  const runMs = env.quick ? 100 : FULL_RUN_MS;
   const index = 42;
   const name = parameterName(root, index);
   const client = ssmClient(env.endpoint);
@@ -47,7 +47,7 @@ export async function hotRead(env: BenchEnv, root: string): Promise<ScenarioResu
       for (let i = 0; i < 100_000; i++) sink += read().length;
       reads += 100_000;
       elapsed = performance.now() - started;
-    } while (elapsed < RUN_MS);
+    } while (elapsed < runMs);
     return (reads / elapsed) * 1000;
   };
   const asyncRate = async (options?: { maxAge: number }): Promise<number> => {
@@ -59,7 +59,7 @@ export async function hotRead(env: BenchEnv, root: string): Promise<ScenarioResu
         sink += ((await provider.get(name, options)) as string).length;
       reads += 10_000;
       elapsed = performance.now() - started;
-    } while (elapsed < RUN_MS);
+    } while (elapsed < runMs);
     return (reads / elapsed) * 1000;
   };
 
@@ -112,7 +112,7 @@ export async function hotRead(env: BenchEnv, root: string): Promise<ScenarioResu
       "What is compared: ssm-config's synchronous property read on the current frozen snapshot against Powertools' read API, an awaited get() answered from its cache (get(name, { maxAge: 3600 }), its fastest call). The gap is mostly that of a property read against an awaited async call, not of caching.",
       `Powertools has no synchronous read API. The nearest synchronous form, a property read on the record getMultiple(path) returned (held by the application, never updated): ${theirSide.recordReadsPerSecond.toExponential(2)} reads/s, ratio ours / that ${versusRecord} (two property reads of the same kind).`,
       `Powertools' documented default call, get(name) without options, reads its defaults from the environment on every call: ${theirSide.defaultCallReadsPerSecond.toExponential(2)} reads/s, so ssm-config reads ${round(oursSide.readsPerSecond / theirSide.defaultCallReadsPerSecond)} times as many per second as that form.`,
-      `Each form ran ${env.runs} measured times (after ${env.warmups} warm-up rounds) of at least ${RUN_MS} ms, in a rotating order.`,
+      `Each form ran ${env.runs} measured times (after ${env.warmups} warm-up rounds) of at least ${runMs} ms, in a rotating order.`,
     ],
   };
 }

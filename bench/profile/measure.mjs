@@ -215,3 +215,18 @@ if (what.includes("eventprof")) {
   }
   await config.close();
 }
+
+if (what.includes("heapsnap")) {
+  // A heap snapshot with a loaded N = 10,000 config held; summarised by bench/profile/heap-summary.mjs.
+  const { writeHeapSnapshot } = await import("node:v8");
+  const n = Number(process.env.SNAP_N ?? 10000), root = "/bench/snap";
+  const store = mixed(root, n);
+  const client = store.client();
+  const config = createConfig({ schema: MixedTree, sources: [ssmSource({ client, path: root })] });
+  await config.load();
+  store.params.clear();
+  store.cache.clear();
+  await settled();
+  console.log(writeHeapSnapshot(process.env.SNAP ?? "/tmp/perf.heapsnapshot"));
+  globalThis.keep = config;
+}

@@ -169,6 +169,10 @@ class RedactionPlan {
   }
 }
 
+/** Objects with more own keys than this are turned into dictionaries before they are frozen. */
+const LARGE_OBJECT_KEYS = 32;
+const TO_DICTIONARY = Symbol("to-dictionary");
+
 /** A snapshot object's position: what its `toJSON` and `util.inspect` redact it with. */
 interface Position {
   readonly plan: RedactionPlan;
@@ -248,13 +252,21 @@ export function freezeSnapshot<T>(
     seen.set(item, node);
     // Typed arrays and other exotic objects cannot be frozen element-wise; freeze what can be.
     if (ArrayBuffer.isView(item)) continue;
+    const keys = Reflect.ownKeys(item);
     if (!Object.isExtensible(item)) overrides.set(item, { plan, node });
     else if (item === value || isPlainContainer(item)) {
+      // An object with many keys is held as a hash table: built key by key (`defineProperty`,
+      // spread, some schemas' outputs), V8 gives it one hidden class per key added, about
+      // 100 bytes per key kept alive by the snapshot. Deleting a property other than the last
+      // one turns it into a dictionary: about 40 bytes per key, same keys, same order.
+      const large = keys.length > LARGE_OBJECT_KEYS && !Array.isArray(item);
+      if (large) Object.defineProperty(item, TO_DICTIONARY, { value: true, configurable: true });
       const view = viewAt(node);
       Object.defineProperty(item, inspect.custom, { value: view });
       if (!Object.hasOwn(item, "toJSON")) Object.defineProperty(item, "toJSON", { value: view });
+      if (large) delete (item as Record<symbol, unknown>)[TO_DICTIONARY];
     }
-    for (const key of Reflect.ownKeys(item)) {
+    for (const key of keys) {
       const descriptor = Object.getOwnPropertyDescriptor(item, key);
       const child: unknown = descriptor?.value;
       if (typeof child !== "object" || child === null) continue;

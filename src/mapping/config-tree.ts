@@ -25,7 +25,7 @@ function hasOwn(target: object, key: string): boolean {
  * `/app/db/host`) is a `ConfigLoadError` naming both parameters.
  */
 export function buildTree(entries: Iterable<ParameterEntry>): ConfigTree {
-  const root: ConfigTree = {};
+  const root = branchObject();
   // The objects this function created as branches. A leaf whose value happens to be an object is
   // still a leaf: nesting another key into it would be a conflict, and would mutate the entry.
   const branches = new WeakSet<object>([root]);
@@ -37,7 +37,7 @@ export function buildTree(entries: Iterable<ParameterEntry>): ConfigTree {
     for (let index = 0; index < last; index++) {
       const segment = segments[index] as string;
       if (!hasOwn(node, segment)) {
-        const branch: ConfigTree = {};
+        const branch = branchObject();
         branches.add(branch);
         defineOwn(node, segment, branch);
       } else if (!isOwnBranch(node[segment], branches)) {
@@ -73,9 +73,9 @@ export function patchTree(
   const copy = (node: ConfigTree): ConfigTree => {
     let copied = copies.get(node);
     if (!copied) {
-      // Spread defines own data properties (a `__proto__` key stays an own key) and skips the
-      // non-enumerable printing helpers a frozen snapshot carries.
-      copied = { ...node };
+      // Own enumerable keys only: a frozen snapshot's printing helpers are not copied.
+      copied = branchObject();
+      for (const key of Object.keys(node)) defineOwn(copied, key, node[key]);
       copies.set(node, copied);
       copies.set(copied, copied);
     }
@@ -115,6 +115,19 @@ function ownerOf(
       other.segments.length >= length &&
       segments.slice(0, length).every((segment, index) => other.segments[index] === segment),
   );
+}
+
+/**
+ * An empty plain object in dictionary mode. Filled key by key with `defineProperty`, a plain
+ * object gets one hidden class per key (a branch of 1,000 keys: ~100 KB of them, kept alive as
+ * long as the tree); a dictionary holds the same keys, in the same order, in about a third.
+ * Deleting a property other than the last turns an object into a dictionary, for good.
+ */
+function branchObject(): ConfigTree {
+  const branch: ConfigTree = { dictionary: true, mode: true };
+  delete branch.dictionary;
+  delete branch.mode;
+  return branch;
 }
 
 function isOwnBranch(value: unknown, branches: WeakSet<object>): value is ConfigTree {

@@ -88,10 +88,12 @@ interface AppliedState<T> {
   readonly entries: ReadonlyMap<string, ParameterEntry>;
   readonly missing: ReadonlyMap<string, MissingParameter>;
   /**
-   * The tree `value` was validated from. Kept so that a change patches the paths it touches
-   * instead of rebuilding every key (see `patchTree`); unchanged branches are shared.
+   * The tree `value` was validated from, kept from the first change on so that each change
+   * patches the paths it touches instead of rebuilding every key (see `patchTree`); unchanged
+   * branches are shared. Not kept by the first load: a configuration that never changes does
+   * not hold a second copy of its keys (about 50 bytes per value).
    */
-  readonly tree: ConfigTree;
+  readonly tree: ConfigTree | undefined;
   /** The sensitive entries' keys, shared by states whose sensitive keys are the same. */
   readonly paths: SensitivePaths;
 }
@@ -323,11 +325,18 @@ export class ConfigLoader<T> extends IsolatingEmitter<ConfigEvents<T>> {
     );
     if (this.#closing) throw closedError();
     const merged = mergeEntries(snapshots);
-    const { value, tree } = await this.#validate(merged, () => buildTree(merged.entries.values()));
+    const { value } = await this.#validate(merged, () => buildTree(merged.entries.values()));
     if (this.#closing) throw closedError();
     const paths = new SensitivePaths(merged.entries.values());
     const frozen = freezeSnapshot(value, paths, () => appliedScrubber(merged.entries));
-    this.#state = { value: frozen, revision: 1, sources: snapshots, ...merged, tree, paths };
+    this.#state = {
+      value: frozen,
+      revision: 1,
+      sources: snapshots,
+      ...merged,
+      tree: undefined,
+      paths,
+    };
     this.#checkedAt = started;
     this.#startWatching();
     return this.#state.value;
@@ -528,7 +537,8 @@ function treeFor(state: AppliedState<unknown>, merged: MergeUpdate): ConfigTree 
     if (!entry) return buildTree(merged.entries.values());
     changed.push(entry);
   }
-  return patchTree(state.tree, state.entries, changed) ?? buildTree(merged.entries.values());
+  const patched = state.tree && patchTree(state.tree, state.entries, changed);
+  return patched ?? buildTree(merged.entries.values());
 }
 
 function sameKeys(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknown>): boolean {

@@ -15,6 +15,16 @@ export function defineOwn(target: object, key: string, value: unknown): void {
   });
 }
 
+/**
+ * {@link defineOwn} for the tree's own (writable, extensible) branches: a plain assignment,
+ * which creates an own property for every key but `__proto__` (the one setter on
+ * `Object.prototype`), at a fraction of `defineProperty`'s cost.
+ */
+function setOwn(target: ConfigTree, key: string, value: unknown): void {
+  if (key === "__proto__") defineOwn(target, key, value);
+  else target[key] = value;
+}
+
 function hasOwn(target: object, key: string): boolean {
   return Object.hasOwn(target, key);
 }
@@ -39,7 +49,7 @@ export function buildTree(entries: Iterable<ParameterEntry>): ConfigTree {
       if (!hasOwn(node, segment)) {
         const branch = branchObject();
         branches.add(branch);
-        defineOwn(node, segment, branch);
+        setOwn(node, segment, branch);
       } else if (!isOwnBranch(node[segment], branches)) {
         throw conflict(ownerOf(built, segments, index + 1), entry);
       }
@@ -47,7 +57,7 @@ export function buildTree(entries: Iterable<ParameterEntry>): ConfigTree {
     }
     const leaf = segments[last] as string;
     if (hasOwn(node, leaf)) throw conflict(ownerOf(built, segments, segments.length), entry);
-    defineOwn(node, leaf, unwrap(entry.value));
+    setOwn(node, leaf, unwrap(entry.value));
     built.push(entry);
   }
   return root;
@@ -75,7 +85,7 @@ export function patchTree(
     if (!copied) {
       // Own enumerable keys only: a frozen snapshot's printing helpers are not copied.
       copied = branchObject();
-      for (const key of Object.keys(node)) defineOwn(copied, key, node[key]);
+      for (const key of Object.keys(node)) setOwn(copied, key, node[key]);
       copies.set(node, copied);
       copies.set(copied, copied);
     }
@@ -89,10 +99,10 @@ export function patchTree(
     for (let index = 0; index < last; index++) {
       const segment = segments[index] as string;
       const branch = copy(node[segment] as ConfigTree);
-      if (node[segment] !== branch) defineOwn(node, segment, branch);
+      if (node[segment] !== branch) setOwn(node, segment, branch);
       node = branch;
     }
-    defineOwn(node, segments[last] as string, unwrap(entry.value));
+    setOwn(node, segments[last] as string, unwrap(entry.value));
   }
   return root;
 }

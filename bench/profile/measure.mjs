@@ -165,13 +165,16 @@ if (what.includes("all") || what.includes("cpu")) {
   }
 }
 
-if (what.includes("all") || what.includes("event")) {
+const PassThrough = { "~standard": { version: 1, vendor: "pass", validate: (value) => ({ value }) } };
+for (const [mode, schema] of [["event", MixedTree], ["eventpass", PassThrough]]) {
+  if (!(what.includes("all") || what.includes(mode))) continue;
+  console.log(`${mode}: schema ${mode === "event" ? "zod MixedTree" : "pass-through (output = input)"}`);
   const res = {};
   for (const n of [1000, 10000]) {
     const root = `/bench/ev${n}`;
     const store = mixed(root, n);
     const client = store.client();
-    const config = createConfig({ schema: MixedTree, sources: [ssmSource({ client, path: root })] });
+    const config = createConfig({ schema, sources: [ssmSource({ client, path: root })] });
     await config.load();
     let g = 0;
     const change = () => {
@@ -206,7 +209,8 @@ if (what.includes("eventprof")) {
   // Only handleEvent at N = 10,000, many times: run with --cpu-prof to see where one change goes.
   const n = 10000, root = "/bench/prof";
   const store = mixed(root, n);
-  const config = createConfig({ schema: MixedTree, sources: [ssmSource({ client: store.client(), path: root })] });
+  const schema = process.env.PASS ? PassThrough : MixedTree;
+  const config = createConfig({ schema, sources: [ssmSource({ client: store.client(), path: root })] });
   await config.load();
   for (let g = 1; g <= 40; g++) {
     const i = ((g * 37) % Math.floor(n / 3)) * 3;
@@ -229,4 +233,31 @@ if (what.includes("heapsnap")) {
   await settled();
   console.log(writeHeapSnapshot(process.env.SNAP ?? "/tmp/perf.heapsnapshot"));
   globalThis.keep = config;
+}
+
+if (what.includes("loadprof")) {
+  // Only loads at N = 10,000: run with --cpu-prof to see where a load's own work goes.
+  const n = 10000, root = "/bench/lprof";
+  const store = mixed(root, n);
+  const client = store.client();
+  for (let r = 0; r < 12; r++) {
+    const config = createConfig({ schema: MixedTree, sources: [ssmSource({ client, path: root })] });
+    await config.load();
+    await config.close();
+  }
+}
+
+if (what.includes("all") || what.includes("redacted")) {
+  const res = {};
+  for (const n of [1000, 10000]) {
+    const root = `/bench/red${n}`;
+    const config = createConfig({ schema: MixedTree, sources: [ssmSource({ client: mixed(root, n).client(), path: root })] });
+    await config.load();
+    config.redacted();
+    const t = [];
+    for (let r = 0; r < 9; r++) { gc(); t.push((await cpu(async () => config.redacted())).ms); }
+    res[n] = median(t);
+    await config.close();
+  }
+  console.log(`redacted(): N=1k ${r1(res[1000])} ms, N=10k ${r1(res[10000])} ms (${r1(res[10000] / res[1000])}x)`);
 }

@@ -328,7 +328,7 @@ export class ConfigLoader<T> extends IsolatingEmitter<ConfigEvents<T>> {
     const { value } = await this.#validate(merged, () => buildTree(merged.entries.values()));
     if (this.#closing) throw closedError();
     const paths = new SensitivePaths(merged.entries.values());
-    const frozen = freezeSnapshot(value, paths, () => appliedScrubber(merged.entries));
+    const frozen = freezeSnapshot(value, paths, lazyScrubber(merged.entries));
     this.#state = {
       value: frozen,
       revision: 1,
@@ -431,7 +431,7 @@ export class ConfigLoader<T> extends IsolatingEmitter<ConfigEvents<T>> {
     );
     if (this.#closing || this.#state !== state) return [];
     const paths = state.paths.update(state.entries, merged.entries, merged.touched);
-    const current = freezeSnapshot(value, paths, () => appliedScrubber(merged.entries));
+    const current = freezeSnapshot(value, paths, lazyScrubber(merged.entries));
     const revision = changes.length > 0 ? state.revision + 1 : state.revision;
     if (changes.length > 0) this.#replacedEntries = state.entries;
     this.#state = {
@@ -527,6 +527,15 @@ function closedError(): ConfigLoadError {
     "This config was closed; create a new one with createConfig() to read again.",
     { reason: "lifecycle" },
   );
+}
+
+/**
+ * The scrubber of an applied entry set, worked out when a snapshot first prints. Made here, not
+ * as an arrow function inside the loader's methods: a closure there shares its method's context,
+ * which holds the previous applied state, so every snapshot would keep the one before it alive.
+ */
+function lazyScrubber(entries: ReadonlyMap<string, ParameterEntry>): () => SecretScrubber {
+  return () => appliedScrubber(entries);
 }
 
 /** The tree of a new merge: the applied tree patched at the touched keys, or built whole. */

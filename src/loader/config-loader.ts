@@ -5,12 +5,20 @@ import { ConfigValidationError } from "../errors/config-validation-error.js";
 import { EventFormatError, parseChangeEvent } from "../events/aws-events.js";
 import type { ConfigEventSource } from "../events/event-source.js";
 import { collectInterests } from "../events/interests.js";
-import { buildTree, mergeEntries } from "../mapping/config-tree.js";
+import {
+  buildTree,
+  type ConfigTree,
+  type MergedEntries,
+  type MergeUpdate,
+  mergeEntries,
+  mergeUpdate,
+  patchTree,
+} from "../mapping/config-tree.js";
 import { type Clock, clampDelay, systemClock, type TimerHandle } from "../scheduling/clock.js";
 import { Poller, type PollingOptions } from "../scheduling/poller.js";
 import type { StandardSchemaV1 } from "../schema/standard-schema.js";
 import { validateTree } from "../schema/validate.js";
-import { appliedScrubber, scrubberFor } from "../sensitive.js";
+import { appliedScrubber, type SecretScrubber, scrubberFor } from "../sensitive.js";
 import type {
   ChangeNotice,
   ConfigSource,
@@ -18,9 +26,9 @@ import type {
   ParameterEntry,
   SourceState,
 } from "../sources/contract.js";
-import { freezeSnapshot, redactSnapshot } from "./frozen-snapshot.js";
+import { freezeSnapshot, redactSnapshot, SensitivePaths } from "./frozen-snapshot.js";
 import { IsolatingEmitter } from "./isolating-emitter.js";
-import { type Change, diffEntries } from "./snapshot-diff.js";
+import { type Change, diffKeys } from "./snapshot-diff.js";
 import { emptyWork, mergeWork, SyncQueue, type SyncWork } from "./sync-queue.js";
 
 /** Payload of the `change` event: what changed (names and versions only) and both snapshots. */
@@ -79,6 +87,15 @@ interface AppliedState<T> {
   readonly sources: readonly SourceState[];
   readonly entries: ReadonlyMap<string, ParameterEntry>;
   readonly missing: ReadonlyMap<string, MissingParameter>;
+  /**
+   * The tree `value` was validated from, kept from the first change on so that each change
+   * patches the paths it touches instead of rebuilding every key (see `patchTree`); unchanged
+   * branches are shared. Not kept by the first load: a configuration that never changes does
+   * not hold a second copy of its keys (about 50 bytes per value).
+   */
+  readonly tree: ConfigTree | undefined;
+  /** The sensitive entries' keys, shared by states whose sensitive keys are the same. */
+  readonly paths: SensitivePaths;
 }
 
 /** Rotation and expiry refreshes run this long after the due time, plus up to as much again. */
@@ -255,7 +272,7 @@ export class ConfigLoader<T> extends IsolatingEmitter<ConfigEvents<T>> {
   redacted(): T {
     const state = this.#state;
     if (!state) return this.current;
-    return redactSnapshot(state.value, state.entries.values(), appliedScrubber(state.entries)) as T;
+    return redactSnapshot(state.value, state.paths, appliedScrubber(state.entries)) as T;
   }
 
   /** Per key: the parameter and the SSM `Version` or Secrets Manager `VersionId` behind it. */
@@ -308,12 +325,18 @@ export class ConfigLoader<T> extends IsolatingEmitter<ConfigEvents<T>> {
     );
     if (this.#closing) throw closedError();
     const merged = mergeEntries(snapshots);
-    const value = await this.#validate(merged);
+    const { value } = await this.#validate(merged, () => buildTree(merged.entries.values()));
     if (this.#closing) throw closedError();
-    const frozen = freezeSnapshot(value, merged.entries.values(), () =>
-      appliedScrubber(merged.entries),
-    );
-    this.#state = { value: frozen, revision: 1, sources: snapshots, ...merged };
+    const paths = new SensitivePaths(merged.entries.values());
+    const frozen = freezeSnapshot(value, paths, lazyScrubber(merged.entries));
+    this.#state = {
+      value: frozen,
+      revision: 1,
+      sources: snapshots,
+      ...merged,
+      tree: undefined,
+      paths,
+    };
     this.#checkedAt = started;
     this.#startWatching();
     return this.#state.value;
@@ -387,28 +410,38 @@ export class ConfigLoader<T> extends IsolatingEmitter<ConfigEvents<T>> {
     }
   }
 
-  /** Validates a new set of source snapshots and swaps it in atomically, or changes nothing. */
+  /**
+   * Validates a new set of source snapshots and swaps it in atomically, or changes nothing. Only
+   * what changed is looked at: the merge, the diff and the tree are patched at the keys whose
+   * entries changed; the schema validates (and the snapshot freezes) the whole new tree.
+   */
   async #apply(state: AppliedState<T>, next: SourceState[]): Promise<Change[]> {
-    const merged = mergeEntries(next);
-    const changes = diffEntries(state.entries, merged.entries);
+    const merged = mergeUpdate(state.sources, state, next);
+    const changes = diffKeys(state.entries, merged.entries, merged.touched);
     if (changes.length === 0 && sameKeys(state.missing, merged.missing)) {
       // Same values; only bookkeeping (e.g. rotation dates) moved. Keep the same snapshot object.
       this.#state = { ...state, sources: next };
       this.#scheduleDue();
       return [];
     }
-    const value = await this.#validate(merged, state.entries);
-    if (this.#closing || this.#state !== state) return [];
-    const current = freezeSnapshot(value, merged.entries.values(), () =>
-      appliedScrubber(merged.entries),
+    const { value, tree } = await this.#validate(
+      merged,
+      () => treeFor(state, merged),
+      state.entries,
     );
+    if (this.#closing || this.#state !== state) return [];
+    const paths = state.paths.update(state.entries, merged.entries, merged.touched);
+    const current = freezeSnapshot(value, paths, lazyScrubber(merged.entries));
     const revision = changes.length > 0 ? state.revision + 1 : state.revision;
     if (changes.length > 0) this.#replacedEntries = state.entries;
     this.#state = {
       value: changes.length > 0 ? current : state.value,
       revision,
       sources: next,
-      ...merged,
+      entries: merged.entries,
+      missing: merged.missing,
+      tree,
+      paths,
     };
     this.#scheduleDue();
     if (changes.length > 0) {
@@ -417,19 +450,24 @@ export class ConfigLoader<T> extends IsolatingEmitter<ConfigEvents<T>> {
     return changes;
   }
 
+  /** Builds the tree of a merge and validates it; any failure is scrubbed of every secret. */
   async #validate(
-    merged: {
-      entries: ReadonlyMap<string, ParameterEntry>;
-      missing: ReadonlyMap<string, MissingParameter>;
-    },
+    merged: MergedEntries,
+    makeTree: () => ConfigTree,
     previous?: ReadonlyMap<string, ParameterEntry>,
-  ): Promise<T> {
-    const scrubber = scrubberFor(merged.entries, previous);
+  ): Promise<{ value: T; tree: ConfigTree }> {
+    // Learning every secret costs time in the number of secrets: only a failure pays for it.
+    let scrubber: SecretScrubber | undefined;
+    const scrubberOnce = () => {
+      scrubber ??= scrubberFor(merged.entries, previous);
+      return scrubber;
+    };
     try {
-      const tree = buildTree(merged.entries.values());
-      return await validateTree(this.#schema, tree, { ...merged, scrubber });
+      const tree = makeTree();
+      const context = { entries: merged.entries, missing: merged.missing, scrubber: scrubberOnce };
+      return { value: await validateTree(this.#schema, tree, context), tree };
     } catch (error) {
-      scrubber.scrubError(error);
+      scrubberOnce().scrubError(error);
       throw error;
     }
   }
@@ -489,6 +527,27 @@ function closedError(): ConfigLoadError {
     "This config was closed; create a new one with createConfig() to read again.",
     { reason: "lifecycle" },
   );
+}
+
+/**
+ * The scrubber of an applied entry set, worked out when a snapshot first prints. Made here, not
+ * as an arrow function inside the loader's methods: a closure there shares its method's context,
+ * which holds the previous applied state, so every snapshot would keep the one before it alive.
+ */
+function lazyScrubber(entries: ReadonlyMap<string, ParameterEntry>): () => SecretScrubber {
+  return () => appliedScrubber(entries);
+}
+
+/** The tree of a new merge: the applied tree patched at the touched keys, or built whole. */
+function treeFor(state: AppliedState<unknown>, merged: MergeUpdate): ConfigTree {
+  const changed: ParameterEntry[] = [];
+  for (const key of merged.touched) {
+    const entry = merged.entries.get(key);
+    if (!entry) return buildTree(merged.entries.values());
+    changed.push(entry);
+  }
+  const patched = state.tree && patchTree(state.tree, state.entries, changed);
+  return patched ?? buildTree(merged.entries.values());
 }
 
 function sameKeys(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknown>): boolean {

@@ -8,38 +8,38 @@ interface PathNode {
   /** True at a sensitive entry's key and everywhere below it. */
   readonly sensitive: boolean;
   readonly children: ReadonlyMap<string, PathNode>;
-  readonly plan: RedactionPlan;
 }
 
-/**
- * How to redact the snapshots built from one entry set: a trie of the sensitive entries' keys
- * (every leaf under one is replaced), and the entry set's scrubber, which catches leaves that
- * derive from a secret wherever the schema put them. Built in time linear in the sensitive
- * entries; each redaction is then linear in the snapshot.
- */
-class RedactionPlan {
-  readonly root: PathNode;
-  readonly everything: PathNode;
-  readonly nothing: PathNode;
-  readonly #scrubberSource: SecretScrubber | (() => SecretScrubber);
-  #scrubber: SecretScrubber | undefined;
+const NO_CHILDREN: ReadonlyMap<string, PathNode> = new Map();
+/** Under a sensitive key: every leaf is redacted. */
+const EVERYTHING: PathNode = { sensitive: true, children: NO_CHILDREN };
+/** Off every sensitive key: only leaves that derive from a secret are redacted. */
+const NOTHING: PathNode = { sensitive: false, children: NO_CHILDREN };
 
-  constructor(
-    entries: Iterable<ParameterEntry>,
-    scrubber: SecretScrubber | (() => SecretScrubber),
-  ) {
-    this.#scrubberSource = scrubber;
-    this.everything = { sensitive: true, children: new Map(), plan: this };
-    this.nothing = { sensitive: false, children: new Map(), plan: this };
-    type Building = { sensitive: boolean; children: Map<string, Building>; plan: RedactionPlan };
-    const root: Building = { sensitive: false, children: new Map(), plan: this };
+/**
+ * The keys of an entry set's sensitive entries, as a trie: every leaf under one is redacted.
+ * Immutable, so that the snapshots of entry sets with the same sensitive keys share one (see
+ * {@link SensitivePaths.update}); built in time linear in the entries.
+ */
+export class SensitivePaths {
+  readonly root: PathNode;
+
+  constructor(entries: Iterable<ParameterEntry>) {
+    type Building = { sensitive: boolean; children: Map<string, Building> };
+    const root: Building = { sensitive: false, children: new Map() };
     for (const entry of entries) {
       if (!entry.sensitive) continue;
       let node = root;
-      for (const segment of entry.segments) {
+      const { segments } = entry;
+      // A sensitive key's node needs no children of its own: everything below it is sensitive.
+      for (let index = 0; index < segments.length && !node.sensitive; index++) {
+        const segment = segments[index] as string;
         let child = node.children.get(segment);
         if (!child) {
-          child = { sensitive: false, children: new Map(), plan: this };
+          child =
+            index === segments.length - 1
+              ? { sensitive: true, children: NO_CHILDREN as Map<string, Building> }
+              : { sensitive: false, children: new Map() };
           node.children.set(segment, child);
         }
         node = child;
@@ -49,16 +49,50 @@ class RedactionPlan {
     this.root = root;
   }
 
+  /**
+   * The paths of `next`, given that it differs from `previous` (whose paths these are) only at
+   * `touched` keys: these same paths when no touched key is, or was, sensitive; built anew
+   * otherwise. Costs the touched keys in the common case.
+   */
+  update(
+    previous: ReadonlyMap<string, ParameterEntry>,
+    next: ReadonlyMap<string, ParameterEntry>,
+    touched: Iterable<string>,
+  ): SensitivePaths {
+    for (const key of touched) {
+      const before = previous.get(key);
+      const after = next.get(key);
+      if (before?.sensitive || after?.sensitive) return new SensitivePaths(next.values());
+    }
+    return this;
+  }
+
+  child(node: PathNode, key: string): PathNode {
+    if (node === NOTHING) return node;
+    if (node.sensitive) return EVERYTHING;
+    return node.children.get(key) ?? NOTHING;
+  }
+}
+
+/**
+ * How to redact the snapshots built from one entry set: its sensitive keys' paths, and the entry
+ * set's scrubber, which catches leaves that derive from a secret wherever the schema put them.
+ * Each redaction is linear in the snapshot.
+ */
+class RedactionPlan {
+  readonly paths: SensitivePaths;
+  readonly #scrubberSource: SecretScrubber | (() => SecretScrubber);
+  #scrubber: SecretScrubber | undefined;
+
+  constructor(paths: SensitivePaths, scrubber: SecretScrubber | (() => SecretScrubber)) {
+    this.paths = paths;
+    this.#scrubberSource = scrubber;
+  }
+
   get scrubber(): SecretScrubber {
     this.#scrubber ??=
       typeof this.#scrubberSource === "function" ? this.#scrubberSource() : this.#scrubberSource;
     return this.#scrubber;
-  }
-
-  child(node: PathNode, key: string): PathNode {
-    if (node === this.nothing) return node;
-    if (node.sensitive) return this.everything;
-    return node.children.get(key) ?? this.nothing;
   }
 
   /**
@@ -102,19 +136,19 @@ class RedactionPlan {
       if (Array.isArray(source)) {
         const array = target as unknown[];
         for (let index = 0; index < source.length; index++) {
-          array[index] = convert(source[index], this.child(node, String(index)));
+          array[index] = convert(source[index], this.paths.child(node, String(index)));
         }
       } else if (source instanceof Map) {
         for (const [key, item] of source) {
           (target as Map<unknown, unknown>).set(
-            convert(key, this.nothing),
-            convert(item, this.child(node, String(key))),
+            convert(key, NOTHING),
+            convert(item, this.paths.child(node, String(key))),
           );
         }
       } else if (source instanceof Set) {
         let index = 0;
         for (const item of source) {
-          (target as Set<unknown>).add(convert(item, this.child(node, String(index++))));
+          (target as Set<unknown>).add(convert(item, this.paths.child(node, String(index++))));
         }
       } else {
         const object = target as Record<string, unknown>;
@@ -125,7 +159,7 @@ class RedactionPlan {
           } catch {
             item = REDACTED;
           }
-          const copy = convert(item, this.child(node, key));
+          const copy = convert(item, this.paths.child(node, key));
           if (key === "__proto__") defineOwn(object, key, copy);
           else object[key] = copy;
         }
@@ -135,20 +169,39 @@ class RedactionPlan {
   }
 }
 
-/** Where each object of a frozen snapshot sits, so that printing it alone redacts it too. */
-const positions = new WeakMap<object, PathNode>();
+/** Objects with more own keys than this are turned into dictionaries before they are frozen. */
+const LARGE_OBJECT_KEYS = 32;
+const TO_DICTIONARY = Symbol("to-dictionary");
 
-/** The redacted copy of a snapshot object, as its `toJSON` and `util.inspect` show it. */
-function redactedView(this: unknown): unknown {
-  if (typeof this !== "object" || this === null) return REDACTED;
-  const node = positions.get(this);
-  return node ? node.plan.redact(this, node) : REDACTED;
+/** A snapshot object's position: what its `toJSON` and `util.inspect` redact it with. */
+interface Position {
+  readonly plan: RedactionPlan;
+  readonly node: PathNode;
+}
+
+/**
+ * Positions that override the one an object's printing functions were made for: an object
+ * reached by two keys (printed as redacted as its most sensitive position), or one frozen
+ * before (by an earlier snapshot that shared it, or by the schema), which keeps the functions
+ * it got then, or none.
+ */
+const overrides = new WeakMap<object, Position>();
+
+/** The redacted copy of a snapshot object at a position. */
+function redactedView(target: unknown, position: Position): unknown {
+  if (typeof target !== "object" || target === null) return REDACTED;
+  const { plan, node } = overrides.get(target) ?? position;
+  return plan.redact(target, node);
 }
 
 function isPlainContainer(value: object): boolean {
   if (Array.isArray(value)) return true;
   const prototype = Object.getPrototypeOf(value) as unknown;
   return prototype === Object.prototype || prototype === null;
+}
+
+function pathsOf(entries: Iterable<ParameterEntry> | SensitivePaths): SensitivePaths {
+  return entries instanceof SensitivePaths ? entries : new SensitivePaths(entries);
 }
 
 /**
@@ -158,37 +211,67 @@ function isPlainContainer(value: object): boolean {
  * `Object.keys`, spreading and `structuredClone` see the values as they are; copies made that way
  * are ordinary data and print in the clear. An object that already has an own `toJSON` key keeps
  * it (its parent still prints redacted). Iterative: no depth overflows the stack.
+ *
+ * `entries` may be the entries' {@link SensitivePaths}, worked out once for several snapshots.
  */
 export function freezeSnapshot<T>(
   value: T,
-  entries: Iterable<ParameterEntry>,
+  entries: Iterable<ParameterEntry> | SensitivePaths,
   scrubber: SecretScrubber | (() => SecretScrubber),
 ): T {
-  const plan = new RedactionPlan(entries, scrubber);
-  const seen = new Set<object>();
-  const pending: Array<{ value: unknown; node: PathNode }> = [{ value, node: plan.root }];
-  while (pending.length > 0) {
-    const { value: item, node } = pending.pop() as { value: unknown; node: PathNode };
-    if (typeof item !== "object" || item === null) continue;
-    if (seen.has(item)) {
+  if (typeof value !== "object" || value === null) return value;
+  const plan = new RedactionPlan(pathsOf(entries), scrubber);
+  // One printing function per position (a handful: most objects sit at no sensitive key), so
+  // that an object carries its position in its functions rather than in a table.
+  const views = new Map<PathNode, (this: unknown) => unknown>();
+  const viewAt = (node: PathNode) => {
+    let view = views.get(node);
+    if (!view) {
+      const position: Position = { plan, node };
+      view = function redacted(this: unknown) {
+        return redactedView(this, position);
+      };
+      views.set(node, view);
+    }
+    return view;
+  };
+  const seen = new Map<object, PathNode>();
+  // Two parallel stacks (object, its position) rather than one record per property: a snapshot
+  // of 10,000 keys is walked without allocating per leaf.
+  const objects: object[] = [value];
+  const nodes: PathNode[] = [plan.paths.root];
+  while (objects.length > 0) {
+    const item = objects.pop() as object;
+    const node = nodes.pop() as PathNode;
+    const first = seen.get(item);
+    if (first !== undefined) {
       // Reached again by another key: print it as redacted as its most sensitive position.
-      if (positions.get(item) !== node) positions.set(item, plan.everything);
+      if (first !== node) overrides.set(item, { plan, node: EVERYTHING });
       continue;
     }
-    seen.add(item);
-    positions.set(item, node);
+    seen.set(item, node);
     // Typed arrays and other exotic objects cannot be frozen element-wise; freeze what can be.
     if (ArrayBuffer.isView(item)) continue;
-    if (Object.isExtensible(item) && (item === value || isPlainContainer(item))) {
-      Object.defineProperty(item, inspect.custom, { value: redactedView });
-      if (!Object.hasOwn(item, "toJSON"))
-        Object.defineProperty(item, "toJSON", { value: redactedView });
+    const keys = Reflect.ownKeys(item);
+    if (!Object.isExtensible(item)) overrides.set(item, { plan, node });
+    else if (item === value || isPlainContainer(item)) {
+      // An object with many keys is held as a hash table: built key by key (`defineProperty`,
+      // spread, some schemas' outputs), V8 gives it one hidden class per key added, about
+      // 100 bytes per key kept alive by the snapshot. Deleting a property other than the last
+      // one turns it into a dictionary: about 40 bytes per key, same keys, same order.
+      const large = keys.length > LARGE_OBJECT_KEYS && !Array.isArray(item);
+      if (large) Object.defineProperty(item, TO_DICTIONARY, { value: true, configurable: true });
+      const view = viewAt(node);
+      Object.defineProperty(item, inspect.custom, { value: view });
+      if (!Object.hasOwn(item, "toJSON")) Object.defineProperty(item, "toJSON", { value: view });
+      if (large) delete (item as Record<symbol, unknown>)[TO_DICTIONARY];
     }
-    for (const key of Reflect.ownKeys(item)) {
+    for (const key of keys) {
       const descriptor = Object.getOwnPropertyDescriptor(item, key);
-      if (!descriptor || !("value" in descriptor)) continue;
-      const childNode = typeof key === "string" ? plan.child(node, key) : node;
-      pending.push({ value: descriptor.value, node: childNode });
+      const child: unknown = descriptor?.value;
+      if (typeof child !== "object" || child === null) continue;
+      objects.push(child);
+      nodes.push(typeof key === "string" ? plan.paths.child(node, key) : node);
     }
     Object.freeze(item);
   }
@@ -221,9 +304,9 @@ export function deepFreeze<T>(value: T): T {
  */
 export function redactSnapshot(
   snapshot: unknown,
-  entries: Iterable<ParameterEntry>,
+  entries: Iterable<ParameterEntry> | SensitivePaths,
   scrubber: SecretScrubber | (() => SecretScrubber),
 ): unknown {
-  const plan = new RedactionPlan(entries, scrubber);
-  return plan.redact(snapshot, plan.root);
+  const plan = new RedactionPlan(pathsOf(entries), scrubber);
+  return plan.redact(snapshot, plan.paths.root);
 }

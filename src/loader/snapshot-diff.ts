@@ -18,17 +18,30 @@ export interface Change {
 
 /**
  * The per-key difference between two entry sets: a key is `updated` when its parameter or its
- * revision changed (its version, or its modification time: see `sameRevision`). Keys are reported in sorted order so that a diff reads the same every time.
+ * revision changed (its version, or its modification time: see `sameRevision`). Keys are
+ * reported in sorted order so that a diff reads the same every time.
  */
 export function diffEntries(
   previous: ReadonlyMap<string, ParameterEntry>,
   next: ReadonlyMap<string, ParameterEntry>,
 ): Change[] {
+  return diffKeys(previous, next, new Set([...previous.keys(), ...next.keys()]));
+}
+
+/**
+ * {@link diffEntries} restricted to `keys` (every key that may have changed; the others must be
+ * the same in both sets): costs the number of keys given, not the size of the sets.
+ */
+export function diffKeys(
+  previous: ReadonlyMap<string, ParameterEntry>,
+  next: ReadonlyMap<string, ParameterEntry>,
+  keys: Iterable<string>,
+): Change[] {
   const changes: Change[] = [];
-  const keys = new Set([...previous.keys(), ...next.keys()]);
   for (const key of [...keys].sort()) {
     const before = previous.get(key);
     const after = next.get(key);
+    if (before === after) continue;
     if (before && !after) {
       changes.push({
         key,

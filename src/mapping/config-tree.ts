@@ -15,6 +15,16 @@ export function defineOwn(target: object, key: string, value: unknown): void {
   });
 }
 
+/**
+ * {@link defineOwn} for the tree's own (writable, extensible) branches: a plain assignment,
+ * which creates an own property for every key but `__proto__` (the one setter on
+ * `Object.prototype`), at a fraction of `defineProperty`'s cost.
+ */
+function setOwn(target: ConfigTree, key: string, value: unknown): void {
+  if (key === "__proto__") defineOwn(target, key, value);
+  else target[key] = value;
+}
+
 function hasOwn(target: object, key: string): boolean {
   return Object.hasOwn(target, key);
 }
@@ -25,35 +35,109 @@ function hasOwn(target: object, key: string): boolean {
  * `/app/db/host`) is a `ConfigLoadError` naming both parameters.
  */
 export function buildTree(entries: Iterable<ParameterEntry>): ConfigTree {
-  const root: ConfigTree = {};
-  // Which entry put a value (or started a branch) at each dotted prefix, to name both sides of a conflict.
-  const owners = new Map<string, ParameterEntry>();
+  const root = branchObject();
   // The objects this function created as branches. A leaf whose value happens to be an object is
   // still a leaf: nesting another key into it would be a conflict, and would mutate the entry.
   const branches = new WeakSet<object>([root]);
+  const built: ParameterEntry[] = [];
   for (const entry of entries) {
     let node = root;
     const { segments } = entry;
-    for (let index = 0; index < segments.length - 1; index++) {
+    const last = segments.length - 1;
+    for (let index = 0; index < last; index++) {
       const segment = segments[index] as string;
-      const prefix = segments.slice(0, index + 1).join("\u0000");
       if (!hasOwn(node, segment)) {
-        const branch: ConfigTree = {};
+        const branch = branchObject();
         branches.add(branch);
-        defineOwn(node, segment, branch);
-        owners.set(prefix, entry);
+        setOwn(node, segment, branch);
       } else if (!isOwnBranch(node[segment], branches)) {
-        throw conflict(owners.get(prefix), entry);
+        throw conflict(ownerOf(built, segments, index + 1), entry);
       }
       node = node[segment] as ConfigTree;
     }
-    const leaf = segments[segments.length - 1] as string;
-    const prefix = segments.join("\u0000");
-    if (hasOwn(node, leaf)) throw conflict(owners.get(prefix), entry);
-    defineOwn(node, leaf, unwrap(entry.value));
-    owners.set(prefix, entry);
+    const leaf = segments[last] as string;
+    if (hasOwn(node, leaf)) throw conflict(ownerOf(built, segments, segments.length), entry);
+    setOwn(node, leaf, unwrap(entry.value));
+    built.push(entry);
   }
   return root;
+}
+
+/**
+ * The tree for entries whose key set and key segments are those of the entries `previous` was
+ * built from, with only `changed` entries holding new values: `previous` with the branches on
+ * the changed keys' paths copied (unchanged branches are shared, never mutated), so that the cost
+ * is that of the changed paths, not of every key. Returns `undefined` when a changed entry has no
+ * counterpart at the same position (a key added, removed or re-segmented): build it whole then.
+ */
+export function patchTree(
+  previous: ConfigTree,
+  previousEntries: ReadonlyMap<string, ParameterEntry>,
+  changed: readonly ParameterEntry[],
+): ConfigTree | undefined {
+  for (const entry of changed) {
+    const before = previousEntries.get(entry.key);
+    if (!before || !sameSegments(before.segments, entry.segments)) return undefined;
+  }
+  const copies = new Map<object, ConfigTree>();
+  const copy = (node: ConfigTree): ConfigTree => {
+    let copied = copies.get(node);
+    if (!copied) {
+      // Own enumerable keys only: a frozen snapshot's printing helpers are not copied.
+      copied = branchObject();
+      for (const key of Object.keys(node)) setOwn(copied, key, node[key]);
+      copies.set(node, copied);
+      copies.set(copied, copied);
+    }
+    return copied;
+  };
+  const root = copy(previous);
+  for (const entry of changed) {
+    let node = root;
+    const { segments } = entry;
+    const last = segments.length - 1;
+    for (let index = 0; index < last; index++) {
+      const segment = segments[index] as string;
+      const branch = copy(node[segment] as ConfigTree);
+      if (node[segment] !== branch) setOwn(node, segment, branch);
+      node = branch;
+    }
+    setOwn(node, segments[last] as string, unwrap(entry.value));
+  }
+  return root;
+}
+
+function sameSegments(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
+  return true;
+}
+
+/** The entry already placed that owns the first `length` segments (only when reporting a conflict). */
+function ownerOf(
+  built: readonly ParameterEntry[],
+  segments: readonly string[],
+  length: number,
+): ParameterEntry | undefined {
+  return built.find(
+    (other) =>
+      other.segments.length >= length &&
+      segments.slice(0, length).every((segment, index) => other.segments[index] === segment),
+  );
+}
+
+/**
+ * An empty plain object in dictionary mode. Filled key by key with `defineProperty`, a plain
+ * object gets one hidden class per key (a branch of 1,000 keys: ~100 KB of them, kept alive as
+ * long as the tree); a dictionary holds the same keys, in the same order, in about a third.
+ * Deleting a property other than the last turns an object into a dictionary, for good.
+ */
+function branchObject(): ConfigTree {
+  const branch: ConfigTree = { dictionary: true, mode: true };
+  delete branch.dictionary;
+  delete branch.mode;
+  return branch;
 }
 
 function isOwnBranch(value: unknown, branches: WeakSet<object>): value is ConfigTree {
@@ -62,7 +146,8 @@ function isOwnBranch(value: unknown, branches: WeakSet<object>): value is Config
 
 function unwrap(value: unknown): unknown {
   if (value instanceof SensitiveString) return value.reveal();
-  if (Array.isArray(value)) return [...value];
+  // A frozen list cannot be changed by the schema: the tree may hold it as it is.
+  if (Array.isArray(value) && !Object.isFrozen(value)) return [...value];
   return value;
 }
 
@@ -94,13 +179,20 @@ export function keyCollision(first: string, second: string, key: string): Config
   );
 }
 
-/** Merges source snapshots in order: a later source overrides an earlier one key by key. */
-export function mergeEntries(
-  snapshots: ReadonlyArray<{
-    entries: ReadonlyMap<string, ParameterEntry>;
-    missing: ReadonlyMap<string, MissingParameter>;
-  }>,
-): { entries: Map<string, ParameterEntry>; missing: Map<string, MissingParameter> } {
+/** Every source's entries merged: a later source overrides an earlier one key by key. */
+export interface MergedEntries {
+  readonly entries: ReadonlyMap<string, ParameterEntry>;
+  readonly missing: ReadonlyMap<string, MissingParameter>;
+}
+
+/**
+ * Merges source states in order: a later source overrides an earlier one key by key. One source
+ * whose missing bindings are not also entries is its own merge: its (immutable) maps are used as
+ * they are, not copied.
+ */
+export function mergeEntries(snapshots: ReadonlyArray<MergedEntries>): MergedEntries {
+  const only = snapshots.length === 1 ? snapshots[0] : undefined;
+  if (only && disjoint(only)) return { entries: only.entries, missing: only.missing };
   const entries = new Map<string, ParameterEntry>();
   const missing = new Map<string, MissingParameter>();
   for (const snapshot of snapshots) {
@@ -111,4 +203,66 @@ export function mergeEntries(
     for (const [key, item] of snapshot.missing) if (!entries.has(key)) missing.set(key, item);
   }
   return { entries, missing };
+}
+
+function disjoint(state: MergedEntries): boolean {
+  for (const key of state.missing.keys()) if (state.entries.has(key)) return false;
+  return true;
+}
+
+/** A new merge, and the keys whose entry may differ from the previous merge's. */
+export interface MergeUpdate extends MergedEntries {
+  /** Every key added, removed or given another entry object; a superset of the changes. */
+  readonly touched: readonly string[];
+  /** True when the merge holds exactly the previous merge's keys (entries and missing). */
+  readonly sameKeys: boolean;
+}
+
+/**
+ * Merges new source states given the previous ones and their merge, looking only at what
+ * changed: sources whose state is the same object are skipped, and within a changed source an
+ * entry that is the same object is unchanged (states are immutable). With several sources and
+ * only values changed, the previous merge is copied and patched at the touched keys; otherwise
+ * the states are merged whole (same result as {@link mergeEntries}, key order included).
+ */
+export function mergeUpdate(
+  previousStates: ReadonlyArray<MergedEntries>,
+  previous: MergedEntries,
+  next: ReadonlyArray<MergedEntries>,
+): MergeUpdate {
+  const touched = new Set<string>();
+  let sameKeys = true;
+  next.forEach((state, index) => {
+    const before = previousStates[index] as MergedEntries;
+    if (state === before) return;
+    let kept = 0;
+    for (const [key, entry] of state.entries) {
+      const old = before.entries.get(key);
+      if (old !== undefined) kept++;
+      else sameKeys = false;
+      if (old !== entry) touched.add(key);
+    }
+    if (kept !== before.entries.size) {
+      sameKeys = false;
+      for (const key of before.entries.keys()) if (!state.entries.has(key)) touched.add(key);
+    }
+    if (state.missing !== before.missing) {
+      if (state.missing.size !== before.missing.size) sameKeys = false;
+      for (const [key, item] of state.missing)
+        if (before.missing.get(key) !== item) sameKeys = false;
+    }
+  });
+  const keys = [...touched];
+  if (next.length === 1 || !sameKeys) return { ...mergeEntries(next), touched: keys, sameKeys };
+  const entries = new Map(previous.entries);
+  for (const key of keys) {
+    for (let index = next.length - 1; index >= 0; index--) {
+      const entry = (next[index] as MergedEntries).entries.get(key);
+      if (entry) {
+        entries.set(key, entry);
+        break;
+      }
+    }
+  }
+  return { entries, missing: previous.missing, touched: keys, sameKeys };
 }

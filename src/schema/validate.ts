@@ -7,7 +7,23 @@ import type { StandardSchemaV1 } from "./standard-schema.js";
 export interface ValidationContext {
   readonly entries: ReadonlyMap<string, ParameterEntry>;
   readonly missing: ReadonlyMap<string, MissingParameter>;
+  /**
+   * What removes secrets from issue messages; a function is called only when there is an issue
+   * to report, so that a tree that passes never pays for learning every secret.
+   */
+  readonly scrubber: SecretScrubber | (() => SecretScrubber);
+}
+
+/** The context with its scrubber worked out (once). */
+interface ResolvedContext extends ValidationContext {
   readonly scrubber: SecretScrubber;
+}
+
+function resolved(context: ValidationContext): ResolvedContext {
+  const { scrubber } = context;
+  return typeof scrubber === "function"
+    ? { ...context, scrubber: scrubber() }
+    : (context as ResolvedContext);
 }
 
 /**
@@ -28,7 +44,10 @@ export async function validateTree<Output>(
   } catch (error) {
     // A refine or transform that throws: report it as an issue, never as a crash of the loader.
     throw new ConfigValidationError([
-      { key: "", message: context.scrubber.scrub(`The schema threw: ${describe(error)}`) },
+      {
+        key: "",
+        message: resolved(context).scrubber.scrub(`The schema threw: ${describe(error)}`),
+      },
     ]);
   }
   let issues: unknown;
@@ -40,9 +59,10 @@ export async function validateTree<Output>(
     throw new ConfigValidationError([{ key: "", message: UNREADABLE_RESULT }]);
   }
   const list = readIssues(issues);
+  const withScrubber = resolved(context);
   throw new ConfigValidationError(
     list.length > 0
-      ? list.map((issue) => toConfigIssue(issue, context))
+      ? list.map((issue) => toConfigIssue(issue, withScrubber))
       : [{ key: "", message: UNREADABLE_RESULT }],
   );
 }
@@ -102,7 +122,7 @@ function describe(error: unknown): string {
 /** Finds the entry (or missing binding) whose key is the longest prefix of the issue's path. */
 function ownerOf(
   path: readonly string[],
-  context: ValidationContext,
+  context: ResolvedContext,
 ): { key: string; parameter?: string; rest: string[]; missing: boolean } | undefined {
   for (let length = path.length; length > 0; length--) {
     const key = path.slice(0, length).join(".");
@@ -118,7 +138,7 @@ function ownerOf(
   return undefined;
 }
 
-function toConfigIssue(issue: ReadIssue, context: ValidationContext): ConfigIssue {
+function toConfigIssue(issue: ReadIssue, context: ResolvedContext): ConfigIssue {
   const { path } = issue;
   const { scrubber } = context;
   const owner = ownerOf(path, context);

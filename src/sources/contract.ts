@@ -39,7 +39,11 @@ export interface ParameterEntry {
   readonly type: EntryType;
   /** SecureStrings and secrets: never printed, logged or emitted. */
   readonly sensitive: boolean;
-  readonly lastModified?: Date | undefined;
+  /**
+   * When the backend last modified the value, in epoch milliseconds (`Date.getTime()`): a
+   * number, not a `Date`, because a `Date` costs about 100 bytes more per held value.
+   */
+  readonly lastModified?: number | undefined;
   /**
    * `ssmSource`'s own bookkeeping (found under `path`, or bound by name), read back only by
    * `ssmSource` to choose how to re-check the entry. Other sources, custom ones included, leave
@@ -158,12 +162,12 @@ export function makeSourceState(
  * replacement), so a version alone could hide a new value.
  */
 export function sameRevision(
-  a: { readonly version: number | string; readonly lastModified?: Date | undefined },
-  b: { readonly version: number | string; readonly lastModified?: Date | undefined },
+  a: { readonly version: number | string; readonly lastModified?: number | undefined },
+  b: { readonly version: number | string; readonly lastModified?: number | undefined },
 ): boolean {
   if (a.version !== b.version) return false;
-  if (!a.lastModified || !b.lastModified) return true;
-  return a.lastModified.getTime() === b.lastModified.getTime();
+  if (a.lastModified === undefined || b.lastModified === undefined) return true;
+  return a.lastModified === b.lastModified;
 }
 
 /** True when two source states hold the same parameters at the same versions. */

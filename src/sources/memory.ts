@@ -36,7 +36,7 @@ const MAX_NAME_CHARS = 2_048;
 interface Stored {
   readonly value: MemoryValue;
   readonly version: number;
-  readonly lastModified: Date;
+  readonly lastModified: number;
 }
 
 /**
@@ -60,7 +60,7 @@ export function memorySource(
   const write = (name: string, value: readonly string[] | string) => {
     const version = (history.get(name) ?? 0) + 1;
     history.set(name, version);
-    values.set(name, { value, version, lastModified: new Date() });
+    values.set(name, { value, version, lastModified: Date.now() });
   };
   for (const [name, value] of Object.entries(initial)) {
     write(checkName(FACTORY, name), checkValue(FACTORY, name, value));

@@ -341,6 +341,6 @@ function toEntry(secret: SecretValue): ParameterEntry {
     version: secret.versionId,
     type: "Secret",
     sensitive: true,
-    lastModified: secret.created,
+    lastModified: secret.created?.getTime(),
   };
 }

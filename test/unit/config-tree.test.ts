@@ -1,7 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ConfigLoadError } from "../../src/errors/config-load-error.js";
-import { addUniqueEntry, buildTree, mergeEntries } from "../../src/mapping/config-tree.js";
+import {
+  addUniqueEntry,
+  buildTree,
+  mergeEntries,
+  mergeUpdate,
+  patchTree,
+} from "../../src/mapping/config-tree.js";
 import { SensitiveString } from "../../src/sensitive.js";
 import type { EntryValue, MissingParameter, ParameterEntry } from "../../src/sources/contract.js";
 
@@ -270,5 +276,123 @@ describe("mergeEntries", () => {
 
     // Assess
     expect(merged.missing.get("stripe")?.parameter).toBe("/app/stripe");
+  });
+});
+
+describe("patchTree", () => {
+  it("gives the tree a full build would, sharing the branches no change touched", () => {
+    // Prepare
+    const before = [entry("db.host", "h"), entry("db.port", "1"), entry("cache.ttl", "60")];
+    const previous = buildTree(before);
+    const changed = entry("db.port", "2", { version: 2 });
+    const after = [before[0] as ParameterEntry, changed, before[2] as ParameterEntry];
+
+    // Act
+    const tree = patchTree(previous, new Map(before.map((item) => [item.key, item])), [changed]);
+
+    // Assess
+    expect(tree).toEqual(buildTree(after));
+    expect(tree?.cache).toBe(previous.cache);
+    expect(tree?.db).not.toBe(previous.db);
+    expect(previous).toEqual(buildTree(before));
+  });
+
+  it("patches a frozen tree (a pass-through schema's snapshot) without touching it", () => {
+    // Prepare
+    const before = [entry("db.host", "h"), entry("db.port", "1")];
+    const previous = buildTree(before);
+    Object.freeze(previous.db);
+    Object.freeze(previous);
+    const changed = entry("db.host", "new", { version: 2 });
+
+    // Act
+    const tree = patchTree(previous, new Map(before.map((item) => [item.key, item])), [changed]);
+
+    // Assess
+    expect(tree).toEqual({ db: { host: "new", port: "1" } });
+    expect(previous).toEqual({ db: { host: "h", port: "1" } });
+  });
+
+  it("declines a key it did not hold before, so that the caller builds the tree whole", () => {
+    // Prepare
+    const before = [entry("db.host", "h")];
+
+    // Act
+    const tree = patchTree(buildTree(before), new Map(before.map((item) => [item.key, item])), [
+      entry("db.port", "1"),
+    ]);
+
+    // Assess
+    expect(tree).toBeUndefined();
+  });
+});
+
+describe("mergeUpdate", () => {
+  const state = (entries: ParameterEntry[], missingItems: MissingParameter[] = []) => ({
+    entries: new Map(entries.map((item) => [item.key, item])),
+    missing: new Map(missingItems.map((item) => [item.key, item])),
+  });
+
+  it("merges like mergeEntries, key order included, and names every key that changed", () => {
+    // Prepare
+    const segment = fc.constantFrom("a", "b", "c", "d");
+    const keys = fc.uniqueArray(
+      fc.tuple(segment, segment).map(([x, y]) => `${x}.${y}`),
+      {
+        maxLength: 8,
+      },
+    );
+    const sourceStates = fc.array(
+      fc.tuple(keys, keys).map(([present, missingKeys]) =>
+        state(
+          present.map((key) => entry(key, key)),
+          missingKeys.map((key) => missing(key)),
+        ),
+      ),
+      { minLength: 1, maxLength: 3 },
+    );
+    fc.assert(
+      fc.property(
+        sourceStates,
+        fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
+        (states, replace) => {
+          // Some sources replaced by a new state: same keys with new entries, or new keys.
+          const next = states.map((item, index) =>
+            replace[index]
+              ? state(
+                  [...item.entries.values()].map((old) => entry(old.key, "new", { version: 2 })),
+                  [...item.missing.values()],
+                )
+              : item,
+          );
+          const previous = mergeEntries(states);
+
+          // Act
+          const update = mergeUpdate(states, previous, next);
+
+          // Assess
+          const expected = mergeEntries(next);
+          expect([...update.entries]).toEqual([...expected.entries]);
+          expect([...update.missing.keys()]).toEqual([...expected.missing.keys()]);
+          for (const [key, item] of expected.entries) {
+            if (previous.entries.get(key) !== item) expect(update.touched).toContain(key);
+          }
+        },
+      ),
+    );
+  });
+
+  it("reports removed and added keys as touched", () => {
+    // Prepare
+    const before = state([entry("a", "1"), entry("b", "2")]);
+    const after = state([entry("b", "2"), entry("c", "3")]);
+    after.entries.set("b", before.entries.get("b") as ParameterEntry);
+
+    // Act
+    const update = mergeUpdate([before], mergeEntries([before]), [after]);
+
+    // Assess
+    expect([...update.touched].sort()).toEqual(["a", "c"]);
+    expect(update.sameKeys).toBe(false);
   });
 });

@@ -31,7 +31,8 @@ export interface FetchResult {
 /** A parameter's revision as a listing reports it, without its value. */
 export interface Listing {
   readonly version: number | string;
-  readonly lastModified?: Date | undefined;
+  /** Epoch milliseconds, as entries hold it. */
+  readonly lastModified?: number | undefined;
   readonly dueAt?: Date | undefined;
 }
 
@@ -116,7 +117,7 @@ export class SsmCalls {
         if (!item.Name || item.Version === undefined) continue;
         listing.set(withLeadingSlash(item.Name), {
           version: item.Version,
-          lastModified: item.LastModifiedDate,
+          lastModified: item.LastModifiedDate?.getTime(),
           dueAt: expiryOf(item.Policies),
         });
       }
@@ -169,7 +170,7 @@ export class SsmCalls {
             if (parameter?.Version !== undefined)
               versions.set(request.key, {
                 version: parameter.Version,
-                lastModified: parameter.LastModifiedDate,
+                lastModified: parameter.LastModifiedDate?.getTime(),
               });
           }
         }),

@@ -91,7 +91,7 @@ export function toEntry(decoded: DecodedParameter, request: FetchRequest): Param
     version: decoded.version,
     type: decoded.type,
     sensitive: decoded.sensitive,
-    lastModified: decoded.lastModified,
+    lastModified: decoded.lastModified?.getTime(),
     origin: request.origin,
   };
 }

@@ -166,7 +166,7 @@ export class SsmSource implements ConfigSource {
     const removed: FetchRequest[] = [];
     const unsure: FetchRequest[] = [];
     for (const { request, time } of removals) {
-      const modified = previous.entries.get(request.key)?.lastModified?.getTime();
+      const modified = previous.entries.get(request.key)?.lastModified;
       if (time !== undefined && modified !== undefined && time > modified) removed.push(request);
       else unsure.push(request);
     }

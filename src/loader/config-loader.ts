@@ -93,7 +93,7 @@ const DUE_JITTER_MS = 4_000;
  * public as a type only (for annotations such as `ConfigLoader<Config>`): its constructor takes
  * already-checked settings and is not part of the API.
  *
- * Events (`on`, `once`, `off`, `emit`, ...) follow eventemitter3's method set; every listener
+ * It is an eventemitter3 `EventEmitter` (`on`, `once`, `off`, `emit`, ...) whose every listener
  * is isolated (see {@link ConfigEvents}).
  */
 export class ConfigLoader<T> extends IsolatingEmitter<ConfigEvents<T>> {

@@ -1,8 +1,10 @@
+import type { EventEmitter } from "eventemitter3";
 import { describe, expectTypeOf, it } from "vitest";
 import { z } from "zod";
 import {
   type Change,
   type ChangeEvent,
+  type ConfigEvents,
   type ConfigIssue,
   type ConfigLoader,
   type ConfigValidationError,
@@ -88,6 +90,16 @@ describe("events", () => {
     config.on("error", (error) => {
       expectTypeOf(error).toEqualTypeOf<Error>();
     });
+  });
+
+  it("accepts an async listener", () => {
+    config.on("change", async (event) => {
+      expectTypeOf(event.revision).toEqualTypeOf<number>();
+    });
+  });
+
+  it("is an eventemitter3 EventEmitter", () => {
+    expectTypeOf(config).toExtend<EventEmitter<ConfigEvents<Config>, unknown>>();
   });
 
   it("does not compile an unknown event name", () => {

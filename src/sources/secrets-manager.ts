@@ -189,7 +189,8 @@ export function secretsManagerSource(options: SecretsManagerSourceOptions): Conf
     return assemble(kept, values, [...(previous.dueAt ?? [])]);
   };
 
-  return {
+  // Its share of a notice is the bindings the notice names.
+  const source: ConfigSource<readonly SecretBinding[]> = {
     description: `secretsmanager:${bindings.map((binding) => binding.secretId).join(",")}`,
     async load(context) {
       // DescribeSecret alongside the values: GetSecretValue does not say when rotation is due.
@@ -229,23 +230,18 @@ export function secretsManagerSource(options: SecretsManagerSourceOptions): Conf
     watches() {
       return { paths: [], names: [], secrets: bindings.map((binding) => binding.secretId) };
     },
-    concerns(notice: ChangeNotice) {
-      return (
-        notice.kind === "secret-changed" &&
-        bindings.some((b) => notice.ids.some((id) => sameSecret(id, b.secretId)))
-      );
+    shareOf(notice: ChangeNotice) {
+      if (notice.kind !== "secret-changed") return undefined;
+      const named = bindings.filter((b) => notice.ids.some((id) => sameSecret(id, b.secretId)));
+      return named.length > 0 ? named : undefined;
     },
-    async applyNotices(previous, notices, context) {
-      const wanted = bindings.filter((binding) =>
-        notices.some(
-          (notice) =>
-            notice.kind === "secret-changed" &&
-            notice.ids.some((id) => sameSecret(id, binding.secretId)),
-        ),
-      );
+    async applyNotices(previous, shares, context) {
+      const named = new Set(shares.flat());
+      const wanted = bindings.filter((binding) => named.has(binding));
       return wanted.length === 0 ? previous : reread(previous, wanted, context);
     },
   };
+  return source;
 }
 
 /** Checks every option before anything is called; throws `optionsError(FACTORY, ...)`. */

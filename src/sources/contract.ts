@@ -40,12 +40,6 @@ export interface ParameterEntry {
   /** SecureStrings and secrets: never printed, logged or emitted. */
   readonly sensitive: boolean;
   readonly lastModified?: Date | undefined;
-  /**
-   * `ssmSource`'s own bookkeeping (found under `path`, or bound by name), read back only by
-   * `ssmSource` to choose how to re-check the entry. Other sources, custom ones included, leave
-   * it out.
-   */
-  readonly origin?: "path" | "binding" | undefined;
 }
 
 /** A key whose bound parameter does not exist; the schema decides whether that matters. */

@@ -10,6 +10,7 @@ import {
   type ConfigValidationError,
   createConfig,
   memorySource,
+  type ParameterEntry,
   type StandardSchemaV1,
 } from "../../src/index.js";
 import { json } from "../../src/zod.js";
@@ -139,5 +140,11 @@ describe("reading helpers", () => {
       parameter?: string;
       message: string;
     }>();
+  });
+});
+
+describe("the source contract", () => {
+  it("keeps ssmSource's bookkeeping out of ParameterEntry", () => {
+    expectTypeOf<ParameterEntry>().not.toHaveProperty("origin");
   });
 });

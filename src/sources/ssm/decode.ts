@@ -92,7 +92,6 @@ export function toEntry(decoded: DecodedParameter, request: FetchRequest): Param
     type: decoded.type,
     sensitive: decoded.sensitive,
     lastModified: decoded.lastModified,
-    origin: request.origin,
   };
 }
 

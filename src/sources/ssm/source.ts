@@ -135,13 +135,10 @@ export class SsmSource implements ConfigSource<NoticeShare> {
     if (reads.size === 0 && removals.size === 0) return previous;
     for (const request of reads.values()) {
       // A new name whose key another held name already has (`max_conn` beside `max-conn`):
-      // refuse, as a load would, until the other name is gone.
+      // refuse, as a load would, until the other name is gone. A path key is never bound, so
+      // what it holds came from the path too.
       const held = previous.entries.get(request.key);
-      if (
-        request.origin === "path" &&
-        held?.origin === "path" &&
-        held.parameter !== request.name.raw
-      ) {
+      if (request.origin === "path" && held && held.parameter !== request.name.raw) {
         throw keyCollision(held.parameter, request.name.raw, request.key);
       }
     }
@@ -213,7 +210,6 @@ export class SsmSource implements ConfigSource<NoticeShare> {
     const missing = new Map(previous.missing);
     const found = new Set<string>();
     for (const entry of fetched.found) {
-      if (entry.origin === "path" && this.#targets.isBound(entry.key)) continue;
       // Set in place, so that an updated key keeps its position.
       entries.set(entry.key, entry);
       missing.delete(entry.key);
@@ -251,18 +247,16 @@ export class SsmSource implements ConfigSource<NoticeShare> {
       if (other !== undefined) throw keyCollision(other, name, request.key);
       listedKeys.set(request.key, name);
       if (item.dueAt) dueAt.push(item.dueAt);
+      // `request.key` is not bound (pathRequest), so a held entry there came from the path.
       const held = previous.entries.get(request.key);
-      if (
-        held?.origin !== "path" ||
-        withLeadingSlash(held.parameter) !== name ||
-        !sameRevision(held, item)
-      ) {
+      if (!held || withLeadingSlash(held.parameter) !== name || !sameRevision(held, item)) {
         toFetch.push(request);
       }
     }
     const removed: FetchRequest[] = [];
     for (const entry of previous.entries.values()) {
-      if (entry.origin === "path" && !listedKeys.has(entry.key)) removed.push(heldRequest(entry));
+      const fromPath = !this.#targets.isBound(entry.key);
+      if (fromPath && !listedKeys.has(entry.key)) removed.push(heldRequest(entry));
     }
     return { toFetch, removed, dueAt };
   }
@@ -289,11 +283,12 @@ export class SsmSource implements ConfigSource<NoticeShare> {
     const removed: FetchRequest[] = [];
     const dueAt: Date[] = [];
     const compare = (binding: BindingRequest, current: Listing | undefined) => {
+      // A bound key holds only its binding's value (see RequestTargets.isBound).
       const held = previous.entries.get(binding.key);
       if (current?.dueAt) dueAt.push(current.dueAt);
       if (!current) {
-        if (held?.origin === "binding") removed.push(binding);
-      } else if (held?.origin !== "binding" || !sameRevision(held, current)) {
+        if (held) removed.push(binding);
+      } else if (!held || !sameRevision(held, current)) {
         toFetch.push(binding);
       }
     };

@@ -13,7 +13,7 @@ export interface FetchRequest {
   readonly key: string;
   readonly segments: readonly string[];
   readonly name: ParsedParameterName;
-  /** `path`: found under the source's path; `binding`: named in `parameters`. */
+  /** `path`: found under the source's path (never a bound key); `binding`: named in `parameters`. */
   readonly origin: "path" | "binding";
 }
 
@@ -39,7 +39,11 @@ export class RequestTargets {
     this.#boundKeys = new Set(bindings.map((binding) => binding.key));
   }
 
-  /** True when `parameters` binds `key` (a binding wins over a name under the path). */
+  /**
+   * True when `parameters` binds `key` (a binding wins over a name under the path). A bound key
+   * is filled only by its binding and any other key only from the path, so the key also tells
+   * where a held entry came from: entries need not carry it.
+   */
   isBound(key: string): boolean {
     return this.#boundKeys.has(key);
   }
@@ -135,8 +139,9 @@ function nonEmpty(reads: readonly FetchRequest[]): NoticeShare | undefined {
  * `max_conn` maps to the key of a held `max-conn`, and `/app//db/port` to that of `/app/db/port`.
  */
 export function heldFrom(previous: SourceState, target: FetchRequest, name: string): boolean {
+  // The target's key says whether the held entry is a binding's or the path's (see isBound).
   const held = previous.entries.get(target.key);
-  if (!held || held.origin !== target.origin) return false;
+  if (!held) return false;
   return target.origin === "binding" || held.parameter === name;
 }
 

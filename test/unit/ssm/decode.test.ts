@@ -122,7 +122,6 @@ describe("toEntry", () => {
       "type",
       "sensitive",
       "lastModified",
-      "origin",
     ];
     for (const shape of shapes) expect(shape).toEqual(expected);
   });

@@ -2,10 +2,11 @@ import pLimit from "p-limit";
 import { optionsError } from "../errors/config-load-error.js";
 import { parseBindingKey } from "../mapping/parameter-names.js";
 import { SensitiveString } from "../sensitive.js";
+import { toDate } from "./aws/aws-dates.js";
 import { awsErrorName, toLoadError } from "./aws/aws-errors.js";
 import { chunk } from "./aws/batches.js";
 import { type AwsClientLike, DEFAULT_REQUEST_HANDLER } from "./aws/client-defaults.js";
-import { sameSecret, toDate } from "./aws/secret-ids.js";
+import { sameSecret } from "./aws/secret-ids.js";
 import { describeSecretVersion } from "./aws/secret-versions.js";
 import {
   type ChangeNotice,

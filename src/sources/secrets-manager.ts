@@ -1,5 +1,6 @@
 import pLimit from "p-limit";
 import { optionsError } from "../errors/config-load-error.js";
+import { checkIntegerOption } from "../errors/option-checks.js";
 import { parseBindingKey } from "../mapping/parameter-names.js";
 import { SensitiveString } from "../sensitive.js";
 import { toDate } from "./aws/aws-dates.js";
@@ -270,12 +271,7 @@ function checkOptions(options: SecretsManagerSourceOptions): {
   ) {
     throw optionsError(FACTORY, "client must be a SecretsManagerClient (an object with send()).");
   }
-  if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1 || maxConcurrency > MAX_CONCURRENCY) {
-    throw optionsError(
-      FACTORY,
-      `maxConcurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, not ${String(maxConcurrency)}.`,
-    );
-  }
+  checkIntegerOption(FACTORY, "maxConcurrency", maxConcurrency, { min: 1, max: MAX_CONCURRENCY });
   if (!isPlainObject(secrets)) {
     throw optionsError(
       FACTORY,

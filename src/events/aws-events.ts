@@ -210,31 +210,39 @@ function parseSsmEvent(
   time: number | undefined,
 ): ChangeNotice[] {
   if (detailType === "Parameter Store Change") {
-    const name = parameterName(read(detail, "name"));
-    const operation = text(read(detail, "operation"));
-    if (!name || !operation) {
-      throw formatError(
-        `"Parameter Store Change" event needs string "detail.name" (at most ${MAX_ID_CHARS} characters) and "detail.operation".`,
-      );
-    }
+    const [name, operation] = nameAndField(detailType, detail, "name", "operation");
     if (operation === "Delete")
       return [{ kind: "parameter-removed", name, cause: "deleted", time }];
     return [{ kind: "parameter-changed", name, time }];
   }
   if (detailType === "Parameter Store Policy Action") {
-    const name = parameterName(read(detail, "parameter-name"));
-    const policyType = text(read(detail, "policy-type"));
-    if (!name || !policyType) {
-      throw formatError(
-        `"Parameter Store Policy Action" event needs string "detail.parameter-name" (at most ${MAX_ID_CHARS} characters) and "detail.policy-type".`,
-      );
-    }
+    const [name, policyType] = nameAndField(detailType, detail, "parameter-name", "policy-type");
     if (policyType === "Expiration") {
       return [{ kind: "parameter-removed", name, cause: "expired", time }];
     }
     return [{ kind: "policy-notice", name, policyType }];
   }
   return [];
+}
+
+/**
+ * A Parameter Store event's parameter name and one other string field of its `detail`, or an
+ * `EventFormatError` that names both.
+ */
+function nameAndField(
+  detailType: string,
+  detail: Record<string, unknown>,
+  nameKey: string,
+  fieldKey: string,
+): [name: string, field: string] {
+  const name = parameterName(read(detail, nameKey));
+  const field = text(read(detail, fieldKey));
+  if (!name || !field) {
+    throw formatError(
+      `"${detailType}" event needs string "detail.${nameKey}" (at most ${MAX_ID_CHARS} characters) and "detail.${fieldKey}".`,
+    );
+  }
+  return [name, field];
 }
 
 function parseSecretsEvent(

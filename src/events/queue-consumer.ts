@@ -1,4 +1,5 @@
 import { ConfigLoadError, optionsError } from "../errors/config-load-error.js";
+import { checkIntegerOption, checkNumberOption } from "../errors/option-checks.js";
 import { fullJitterBackoff } from "../scheduling/backoff.js";
 import { type Clock, MAX_TIMER_MS } from "../scheduling/clock.js";
 import { awsErrorName, toLoadError } from "../sources/aws/aws-errors.js";
@@ -36,28 +37,12 @@ const MAX_VISIBILITY_MS = 43_200_000;
  * the loop call a failing SQS without pause.
  */
 export function checkQueueReading(factory: string, options: QueueReadingOptions): QueueReading {
-  const wait = options.waitTimeSeconds ?? 20;
-  if (!Number.isInteger(wait) || wait < 0 || wait > 20) {
-    throw optionsError(
-      factory,
-      `waitTimeSeconds must be a whole number from 0 to 20, not ${String(wait)}.`,
-    );
-  }
-  const duration = (
-    name: keyof QueueReadingOptions,
-    fallback: number,
-    min: number,
-    max: number,
-  ) => {
-    const value = options[name] ?? fallback;
-    if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
-      throw optionsError(
-        factory,
-        `${name} must be a number of milliseconds from ${min} to ${max}, not ${String(value)}.`,
-      );
-    }
-    return value;
-  };
+  const wait = checkIntegerOption(factory, "waitTimeSeconds", options.waitTimeSeconds ?? 20, {
+    min: 0,
+    max: 20,
+  });
+  const duration = (name: keyof QueueReadingOptions, fallback: number, min: number, max: number) =>
+    checkNumberOption(factory, name, options[name] ?? fallback, { min, max });
   const backoffBaseMs = duration("backoffBaseMs", 1_000, 1, MAX_TIMER_MS);
   const backoffMaxMs = duration("backoffMaxMs", Math.max(30_000, backoffBaseMs), 1, MAX_TIMER_MS);
   if (backoffMaxMs < backoffBaseMs) {

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { optionsError } from "../errors/config-load-error.js";
+import { checkNumberOption } from "../errors/option-checks.js";
 import { fullJitterBackoff } from "../scheduling/backoff.js";
 import { type Clock, MAX_TIMER_MS, systemClock, type TimerHandle } from "../scheduling/clock.js";
 import { type AwsClientLike, DEFAULT_REQUEST_HANDLER } from "../sources/aws/client-defaults.js";
@@ -111,13 +112,10 @@ export function snsEventSource(options: SnsEventSourceOptions): ConfigEventSourc
       `queuePrefix must be 1-48 letters, digits, "-" or "_" (SQS names allow 80 and 32 are random), not ${JSON.stringify(queuePrefix)}.`,
     );
   }
-  const heartbeatMs = options.heartbeatMs ?? 60_000;
-  if (!Number.isFinite(heartbeatMs) || heartbeatMs < 1_000 || heartbeatMs > MAX_TIMER_MS) {
-    throw optionsError(
-      factory,
-      `heartbeatMs must be a number of milliseconds from 1000 to ${MAX_TIMER_MS}, not ${String(heartbeatMs)}.`,
-    );
-  }
+  const heartbeatMs = checkNumberOption(factory, "heartbeatMs", options.heartbeatMs ?? 60_000, {
+    min: 1_000,
+    max: MAX_TIMER_MS,
+  });
   const staleAfterMs = options.staleAfterMs ?? Math.max(900_000, heartbeatMs * 3);
   if (!Number.isFinite(staleAfterMs) || staleAfterMs <= heartbeatMs) {
     throw optionsError(

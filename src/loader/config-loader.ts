@@ -110,7 +110,7 @@ const DUE_JITTER_MS = 4_000;
  * public as a type only (for annotations such as `ConfigLoader<Config>`): its constructor takes
  * already-checked settings and is not part of the API.
  *
- * Events (`on`, `once`, `off`, `emit`, ...) follow eventemitter3's method set; every listener
+ * It is an eventemitter3 `EventEmitter` (`on`, `once`, `off`, `emit`, ...) whose every listener
  * is isolated (see {@link ConfigEvents}).
  */
 export class ConfigLoader<T> extends IsolatingEmitter<ConfigEvents<T>> {
@@ -252,17 +252,18 @@ export class ConfigLoader<T> extends IsolatingEmitter<ConfigEvents<T>> {
     for (const notice of notices) {
       let concerned = false;
       this.#sources.forEach((source, index) => {
-        if (!source.concerns?.(notice, state.sources[index] as SourceState)) return;
+        const share = source.shareOf?.(notice, state.sources[index] as SourceState);
+        if (share === undefined) return;
         concerned = true;
         if (notice.kind !== "policy-notice") {
-          mergeWork(work, { ...emptyWork(), notices: new Map([[index, [notice]]]) });
+          mergeWork(work, { ...emptyWork(), shares: new Map([[index, [share]]]) });
         }
       });
       if (concerned && notice.kind === "policy-notice") {
         this.emit("policy", { parameter: notice.name, policyType: notice.policyType });
       }
     }
-    if (work.notices.size === 0) return Promise.resolve([]);
+    if (work.shares.size === 0) return Promise.resolve([]);
     if (this.#eventSpreadMs <= 0) return this.#queue.request(work);
     // Spread a fleet's fetches: a random wait up to eventSpreadMs, joined by later events.
     return this.#queue.requestAfter(work, this.#clock.random() * this.#eventSpreadMs);
@@ -385,10 +386,10 @@ export class ConfigLoader<T> extends IsolatingEmitter<ConfigEvents<T>> {
           const previous = state.sources[index] as SourceState;
           try {
             if (work.full || work.dirty.has(index)) return await source.refresh(previous, context);
-            const notices = work.notices.get(index) ?? [];
-            if (notices.length === 0) return previous;
+            const shares = work.shares.get(index) ?? [];
+            if (shares.length === 0) return previous;
             return source.applyNotices
-              ? await source.applyNotices(previous, notices, context)
+              ? await source.applyNotices(previous, shares, context)
               : await source.refresh(previous, context);
           } catch (error) {
             throw sourceError(error, source);

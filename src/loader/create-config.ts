@@ -1,6 +1,7 @@
 import { optionsError } from "../errors/config-load-error.js";
+import { checkNumberOption } from "../errors/option-checks.js";
 import type { ConfigEventSource } from "../events/event-source.js";
-import { type Clock, isBetween, MAX_TIMER_MS } from "../scheduling/clock.js";
+import { type Clock, MAX_TIMER_MS } from "../scheduling/clock.js";
 import { checkPollingOptions, type PollingOptions } from "../scheduling/poller.js";
 import { isStandardSchema, type StandardSchemaV1 } from "../schema/standard-schema.js";
 import type { ConfigSource } from "../sources/contract.js";
@@ -87,10 +88,12 @@ export function createConfig<Schema extends StandardSchemaV1>(
   });
   const { polling, maxAgeMs } = checkRefresh(options.refresh);
   const spread = options.eventSpreadMs;
-  if (spread !== undefined && !isBetween(spread, 0, MAX_EVENT_SPREAD_MS)) {
-    throw fail(
-      `eventSpreadMs must be a number of milliseconds from 0 to ${MAX_EVENT_SPREAD_MS} (15 minutes), not ${String(spread)}.`,
-    );
+  if (spread !== undefined) {
+    checkNumberOption("createConfig", "eventSpreadMs", spread, {
+      min: 0,
+      max: MAX_EVENT_SPREAD_MS,
+      maxText: `${MAX_EVENT_SPREAD_MS} (15 minutes)`,
+    });
   }
   const events = options.events;
   if (
@@ -133,11 +136,8 @@ function checkRefresh(refresh: RefreshOptions | undefined): {
     );
   }
   const { maxAgeMs, ...pollingPart } = refresh;
-  if (maxAgeMs !== undefined && !isBetween(maxAgeMs, 0, MAX_TIMER_MS)) {
-    throw optionsError(
-      "createConfig",
-      `refresh.maxAgeMs must be a number of milliseconds from 0 to ${MAX_TIMER_MS}, not ${String(maxAgeMs)}.`,
-    );
+  if (maxAgeMs !== undefined) {
+    checkNumberOption("createConfig", "refresh.maxAgeMs", maxAgeMs, { min: 0, max: MAX_TIMER_MS });
   }
   if (pollingPart.intervalMs === undefined) {
     if (maxAgeMs === undefined) {

@@ -1,3 +1,4 @@
+import { EventEmitter } from "eventemitter3";
 import { ConfigListenerError } from "../errors/config-listener-error.js";
 
 /** An event map: event name -> listener signature. Every map has an `error` event. */
@@ -6,138 +7,96 @@ export type EventMap<Events> = { [E in keyof Events]: (...args: never[]) => unkn
 };
 
 type AnyListener = (...args: unknown[]) => unknown;
-
-interface ListenerRecord {
-  readonly fn: AnyListener;
-  readonly context: unknown;
-  readonly once: boolean;
-}
+type EventName<Events extends EventMap<Events>> = EventEmitter.EventNames<Events>;
+type Listener<
+  Events extends EventMap<Events>,
+  E extends EventName<Events>,
+> = EventEmitter.EventListener<Events, E>;
 
 /**
- * A typed event emitter whose listeners cannot hurt the emitter: a listener that throws, or
- * returns a promise that rejects, is reported as a {@link ConfigListenerError} on `error` while
- * the other listeners still run; a failing `error` listener is swallowed. Nothing escapes into
- * the timer or promise chain that emitted, and no rejection goes unhandled.
+ * An eventemitter3 `EventEmitter` whose listeners cannot hurt the emitter: a listener that
+ * throws, or returns a promise that rejects, is reported as a {@link ConfigListenerError} on
+ * `error` while the other listeners still run; a failing `error` listener is swallowed. Nothing
+ * escapes into the timer or promise chain that emitted, and no rejection goes unhandled.
  *
- * The method set is eventemitter3's (`on`/`addListener`, `once`, `off`/`removeListener`,
- * `removeAllListeners`, `emit`, `listeners`, `listenerCount`, `eventNames`, an optional
- * `context` for `this`), so code written against it keeps working. Like eventemitter3, an
- * `error` emitted with no listener is dropped rather than thrown.
+ * Isolation happens where a listener is added (chokidar's way): `on`/`addListener`/`once` store
+ * a wrapper, and `off`/`removeListener`/`listeners` translate back, so every method behaves as
+ * eventemitter3's does with the functions the caller passed (`this` is the `context`, or the
+ * emitter). Only eventemitter3's public methods are used, never its private `_events`. Like
+ * eventemitter3, an `error` emitted with no listener is dropped rather than thrown.
  */
-export class IsolatingEmitter<Events extends EventMap<Events>> {
-  readonly #listeners = new Map<keyof Events, ListenerRecord[]>();
+export class IsolatingEmitter<Events extends EventMap<Events>> extends EventEmitter<
+  Events,
+  unknown
+> {
+  /** Wrapper -> the listener it isolates; a wrapper belongs to exactly one registration. */
+  readonly #originals = new WeakMap<AnyListener, AnyListener>();
 
   /** Adds a listener. */
-  on<E extends keyof Events>(event: E, fn: Events[E], context?: unknown): this {
-    return this.#add(event, fn, context, false);
+  override on<E extends EventName<Events>>(
+    event: E,
+    fn: Listener<Events, E>,
+    context?: unknown,
+  ): this {
+    return super.on(event, this.#wrap(event, fn), context);
   }
 
   /** Same as {@link IsolatingEmitter.on}. */
-  addListener<E extends keyof Events>(event: E, fn: Events[E], context?: unknown): this {
-    return this.#add(event, fn, context, false);
+  override addListener<E extends EventName<Events>>(
+    event: E,
+    fn: Listener<Events, E>,
+    context?: unknown,
+  ): this {
+    return super.addListener(event, this.#wrap(event, fn), context);
   }
 
   /** Adds a listener that is removed before its first call. */
-  once<E extends keyof Events>(event: E, fn: Events[E], context?: unknown): this {
-    return this.#add(event, fn, context, true);
+  override once<E extends EventName<Events>>(
+    event: E,
+    fn: Listener<Events, E>,
+    context?: unknown,
+  ): this {
+    return super.once(event, this.#wrap(event, fn), context);
   }
 
   /**
    * Removes the listeners of `event` that are `fn` (and, when given, have that `context` and
    * `once` flag); without `fn`, every listener of `event`.
    */
-  off<E extends keyof Events>(event: E, fn?: Events[E], context?: unknown, once?: boolean): this {
-    const records = this.#listeners.get(event);
-    if (!records) return this;
-    if (fn === undefined) {
-      this.#listeners.delete(event);
-      return this;
-    }
-    const kept = records.filter(
-      (record) =>
-        record.fn !== (fn as unknown) ||
-        (once === true && !record.once) ||
-        (context !== undefined && record.context !== context),
-    );
-    if (kept.length > 0) this.#listeners.set(event, kept);
-    else this.#listeners.delete(event);
-    return this;
-  }
-
-  /** Same as {@link IsolatingEmitter.off}. */
-  removeListener<E extends keyof Events>(
+  override removeListener<E extends EventName<Events>>(
     event: E,
-    fn?: Events[E],
+    fn?: Listener<Events, E>,
     context?: unknown,
     once?: boolean,
   ): this {
-    return this.off(event, fn, context, once);
-  }
-
-  /** Removes every listener of `event`, or of every event. */
-  removeAllListeners(event?: keyof Events): this {
-    if (event === undefined) this.#listeners.clear();
-    else this.#listeners.delete(event);
-    return this;
-  }
-
-  /** The listeners of `event`, in call order. */
-  listeners<E extends keyof Events>(event: E): Array<Events[E]> {
-    return (this.#listeners.get(event) ?? []).map((record) => record.fn as unknown as Events[E]);
-  }
-
-  /** How many listeners `event` has. */
-  listenerCount(event: keyof Events): number {
-    return this.#listeners.get(event)?.length ?? 0;
-  }
-
-  /** The events that have at least one listener. */
-  eventNames(): Array<keyof Events> {
-    return [...this.#listeners.keys()];
-  }
-
-  /**
-   * Calls every listener of `event` in order, each isolated (see the class). Returns whether
-   * `event` had listeners.
-   */
-  emit<E extends keyof Events>(event: E, ...args: Parameters<Events[E]>): boolean {
-    return this.#dispatch(event, args);
-  }
-
-  #dispatch(event: keyof Events, args: unknown[]): boolean {
-    const records = this.#listeners.get(event);
-    if (!records) return false;
-    // A copy: listeners added or removed during this emit take effect from the next one.
-    for (const record of [...records]) {
-      if (record.once) this.#removeRecord(event, record);
-      try {
-        const result = record.fn.apply(record.context, args);
-        if (isThenable(result)) {
-          result.then(undefined, (error: unknown) => this.#failed(event, error));
-        }
-      } catch (error) {
-        // Thrown by the listener, or by a thenable's `then` getter or method.
-        this.#failed(event, error);
+    if (fn === undefined || this.#originals.has(fn as AnyListener)) {
+      // No function, or one of our wrappers: eventemitter3's emit removes a `once` listener
+      // through this method with the function it stored.
+      return super.removeListener(event, fn, context, once);
+    }
+    for (const wrapper of super.listeners(event)) {
+      if (this.#originals.get(wrapper as AnyListener) === (fn as AnyListener)) {
+        super.removeListener(event, wrapper, context, once);
       }
     }
-    return true;
-  }
-
-  #removeRecord(event: keyof Events, record: ListenerRecord): void {
-    const kept = (this.#listeners.get(event) ?? []).filter((held) => held !== record);
-    if (kept.length > 0) this.#listeners.set(event, kept);
-    else this.#listeners.delete(event);
-  }
-
-  #add(event: keyof Events, fn: unknown, context: unknown, once: boolean): this {
-    if (typeof fn !== "function") {
-      throw new TypeError(`The "${String(event)}" listener must be a function.`);
-    }
-    const record: ListenerRecord = { fn: fn as AnyListener, context, once };
-    const records = this.#listeners.get(event);
-    if (records) records.push(record);
-    else this.#listeners.set(event, [record]);
     return this;
+  }
+
+  /** Same as {@link IsolatingEmitter.removeListener}. */
+  override off<E extends EventName<Events>>(
+    event: E,
+    fn?: Listener<Events, E>,
+    context?: unknown,
+    once?: boolean,
+  ): this {
+    return this.removeListener(event, fn, context, once);
+  }
+
+  /** The listeners of `event`, as they were added, in call order. */
+  override listeners<E extends EventName<Events>>(event: E): Array<Listener<Events, E>> {
+    return super
+      .listeners(event)
+      .map((wrapper) => (this.#originals.get(wrapper as AnyListener) ?? wrapper) as typeof wrapper);
   }
 
   /**
@@ -148,12 +107,36 @@ export class IsolatingEmitter<Events extends EventMap<Events>> {
     return new ConfigListenerError(event, cause);
   }
 
-  #failed(event: keyof Events, error: unknown): void {
+  #wrap<E extends EventName<Events>>(event: E, fn: unknown): Listener<Events, E> {
+    if (typeof fn !== "function") {
+      throw new TypeError(`The "${String(event)}" listener must be a function.`);
+    }
+    const listener = fn as AnyListener;
+    const failed = (error: unknown) => this.#failed(event, error);
+    // A plain function, so eventemitter3's `this` (the context) reaches the listener.
+    const wrapper = function (this: unknown, ...args: unknown[]): void {
+      try {
+        const result = listener.apply(this, args);
+        if (isThenable(result)) result.then(undefined, failed);
+      } catch (error) {
+        // Thrown by the listener, or by a thenable's `then` getter or method.
+        failed(error);
+      }
+    };
+    this.#originals.set(wrapper, listener);
+    return wrapper as Listener<Events, E>;
+  }
+
+  #failed(event: EventName<Events>, error: unknown): void {
     if (event === "error") return;
     try {
-      this.#dispatch("error", [this.listenerError(String(event), error)]);
+      // Every `error` listener is wrapped too, so this only throws if listenerError does.
+      (this as IsolatingEmitter<EventMap<Record<never, never>>>).emit(
+        "error",
+        this.listenerError(String(event), error),
+      );
     } catch {
-      // #dispatch isolates every listener; nothing may escape into the caller.
+      // Nothing may escape into the emitter's caller.
     }
   }
 }

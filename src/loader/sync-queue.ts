@@ -1,30 +1,29 @@
 import { type Clock, clampDelay, type TimerHandle } from "../scheduling/clock.js";
-import type { ChangeNotice } from "../sources/contract.js";
 
 /**
  * Work for one fetch, by source index: a full check of every source, sources that announced a
- * change of their own (`dirty`), and each source's share of event notices (worked out once,
- * when the event arrives).
+ * change of their own (`dirty`), and each source's shares of event notices (what its
+ * `shareOf` returned when the event arrived, oldest first; opaque to the loader).
  */
 export interface SyncWork {
   full: boolean;
   dirty: Set<number>;
-  notices: Map<number, ChangeNotice[]>;
+  shares: Map<number, unknown[]>;
 }
 
 /** Work that asks for nothing yet; requests merge into it. */
 export function emptyWork(): SyncWork {
-  return { full: false, dirty: new Set(), notices: new Map() };
+  return { full: false, dirty: new Set(), shares: new Map() };
 }
 
-/** Merges `from` into `into`: a full check stays full, dirty sources and notices add up. */
+/** Merges `from` into `into`: a full check stays full, dirty sources and shares add up. */
 export function mergeWork(into: SyncWork, from: SyncWork): void {
   into.full ||= from.full;
   for (const index of from.dirty) into.dirty.add(index);
-  for (const [index, notices] of from.notices) {
-    const held = into.notices.get(index);
-    if (held) held.push(...notices);
-    else into.notices.set(index, [...notices]);
+  for (const [index, shares] of from.shares) {
+    const held = into.shares.get(index);
+    if (held) held.push(...shares);
+    else into.shares.set(index, [...shares]);
   }
 }
 

@@ -41,14 +41,6 @@ export function clampDelay(ms: number): number {
   return Math.min(ms, MAX_TIMER_MS);
 }
 
-/**
- * True for a finite number in [min, max]; false for NaN, infinities and non-numbers. For option
- * checks of delays and fractions, so that every factory rejects `NaN` the same way.
- */
-export function isBetween(value: unknown, min: number, max: number): value is number {
-  return typeof value === "number" && Number.isFinite(value) && value >= min && value <= max;
-}
-
 /** The real clock: `setTimeout` timers, unref'd unless a caller asks to keep the process alive. */
 export const systemClock: Clock = {
   now: () => Date.now(),

@@ -1,6 +1,6 @@
-import { optionsError } from "../errors/config-load-error.js";
+import { checkNumberOption, type OptionRange } from "../errors/option-checks.js";
 import { fullJitterBackoff } from "./backoff.js";
-import { type Clock, clampDelay, isBetween, MAX_TIMER_MS, type TimerHandle } from "./clock.js";
+import { type Clock, clampDelay, MAX_TIMER_MS, type TimerHandle } from "./clock.js";
 
 /** Options of periodic refresh (the polling part of `createConfig`'s `refresh` option). */
 export interface PollingOptions {
@@ -31,25 +31,20 @@ export const MIN_BACKOFF_MS = 100;
  */
 export function checkPollingOptions(options: PollingOptions, factory = "createConfig"): void {
   const { intervalMs, jitter = 0.1, backoffBaseMs, backoffMaxMs } = options;
-  const fail = (message: string) => optionsError(factory, `refresh.${message}`);
-  if (!isBetween(intervalMs, MIN_INTERVAL_MS, MAX_TIMER_MS)) {
-    throw fail(
-      `intervalMs must be a number of milliseconds from ${MIN_INTERVAL_MS} to ${MAX_TIMER_MS}, not ${String(intervalMs)}.`,
-    );
-  }
-  if (!isBetween(jitter, 0, 1)) {
-    throw fail(`jitter must be a fraction from 0 to 1, not ${String(jitter)}.`);
-  }
-  if (backoffBaseMs !== undefined && !isBetween(backoffBaseMs, MIN_BACKOFF_MS, MAX_TIMER_MS)) {
-    throw fail(
-      `backoffBaseMs must be a number of milliseconds from ${MIN_BACKOFF_MS} to ${MAX_TIMER_MS}, not ${String(backoffBaseMs)}.`,
-    );
+  const check = (name: string, value: unknown, range: OptionRange) =>
+    checkNumberOption(factory, `refresh.${name}`, value, range);
+  check("intervalMs", intervalMs, { min: MIN_INTERVAL_MS, max: MAX_TIMER_MS });
+  check("jitter", jitter, { min: 0, max: 1, what: "a fraction" });
+  if (backoffBaseMs !== undefined) {
+    check("backoffBaseMs", backoffBaseMs, { min: MIN_BACKOFF_MS, max: MAX_TIMER_MS });
   }
   const base = backoffBaseMs ?? Math.min(intervalMs, 1000);
-  if (backoffMaxMs !== undefined && !isBetween(backoffMaxMs, base, MAX_TIMER_MS)) {
-    throw fail(
-      `backoffMaxMs must be a number of milliseconds from backoffBaseMs (${base}) to ${MAX_TIMER_MS}, not ${String(backoffMaxMs)}.`,
-    );
+  if (backoffMaxMs !== undefined) {
+    check("backoffMaxMs", backoffMaxMs, {
+      min: base,
+      max: MAX_TIMER_MS,
+      minText: `backoffBaseMs (${base})`,
+    });
   }
 }
 

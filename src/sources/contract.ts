@@ -44,12 +44,6 @@ export interface ParameterEntry {
    * number, not a `Date`, because a `Date` costs about 100 bytes more per held value.
    */
   readonly lastModified?: number | undefined;
-  /**
-   * `ssmSource`'s own bookkeeping (found under `path`, or bound by name), read back only by
-   * `ssmSource` to choose how to re-check the entry. Other sources, custom ones included, leave
-   * it out.
-   */
-  readonly origin?: "path" | "binding" | undefined;
 }
 
 /** A key whose bound parameter does not exist; the schema decides whether that matters. */
@@ -118,20 +112,33 @@ export interface SourceContext {
 /**
  * A backend the loader reads from. Sources are pure over states: they never keep the state
  * they return, so a state whose values fail the schema can be dropped without undoing anything.
+ *
+ * Change notices reach a source in two steps, so that it matches each notice to its keys once:
+ * when an event arrives the loader asks `shareOf` (no call; `undefined` = not this source's
+ * business, and an event no source claims costs nothing), keeps what it returns, and later hands
+ * those shares, in arrival order, to `applyNotices`. `Share` is whatever the source wants to
+ * carry from the one step to the other (the notice itself will do); the loader never reads it.
  */
-export interface ConfigSource {
+export interface ConfigSource<Share = unknown> {
   /** Short name for messages, e.g. `ssm:/app/prod`. */
   readonly description: string;
   /** Reads everything. */
   load(context: SourceContext): Promise<SourceState>;
   /** Re-checks everything as cheaply as possible; returns `previous` itself when nothing changed. */
   refresh(previous: SourceState, context: SourceContext): Promise<SourceState>;
-  /** True when a notice names something this source holds or watches. Makes no call. */
-  concerns?(notice: ChangeNotice, previous: SourceState): boolean;
-  /** Re-reads only what the notices name; returns `previous` itself when nothing changed. */
+  /**
+   * This source's share of a notice (what it would re-read or remove), or `undefined` when the
+   * notice names nothing this source holds or watches. Makes no call.
+   */
+  shareOf?(notice: ChangeNotice, previous: SourceState): Share | undefined;
+  /**
+   * Re-reads only what the shares (from `shareOf`, oldest first) name; returns `previous`
+   * itself when nothing changed. Called only with shares `shareOf` returned, so it need not
+   * match notices again. Without it, a concerned source gets a `refresh` instead.
+   */
   applyNotices?(
     previous: SourceState,
-    notices: readonly ChangeNotice[],
+    shares: readonly Share[],
     context: SourceContext,
   ): Promise<SourceState>;
   /** What this source reads from AWS, so that events about anything else can be filtered out. */

@@ -3,6 +3,7 @@ import { type FSWatcher, watch as watchFs } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import { ConfigLoadError, optionsError } from "../errors/config-load-error.js";
+import { checkNumberOption } from "../errors/option-checks.js";
 import { keyOf } from "../mapping/parameter-names.js";
 import {
   type ConfigSource,
@@ -52,18 +53,10 @@ export function fileSource(path: string, options: FileSourceOptions = {}): Confi
   if (options.watch !== undefined && typeof options.watch !== "boolean") {
     throw optionsError("fileSource", `watch must be true or false, not ${String(options.watch)}.`);
   }
-  const debounceMs = options.debounceMs ?? 100;
-  if (
-    typeof debounceMs !== "number" ||
-    !Number.isFinite(debounceMs) ||
-    debounceMs < 0 ||
-    debounceMs > MAX_DEBOUNCE_MS
-  ) {
-    throw optionsError(
-      "fileSource",
-      `debounceMs must be a number of milliseconds from 0 to ${MAX_DEBOUNCE_MS}, not ${String(debounceMs)}.`,
-    );
-  }
+  const debounceMs = checkNumberOption("fileSource", "debounceMs", options.debounceMs ?? 100, {
+    min: 0,
+    max: MAX_DEBOUNCE_MS,
+  });
   const file = resolve(path);
   let watcher: FSWatcher | undefined;
   let debounce: ReturnType<typeof setTimeout> | undefined;

@@ -118,9 +118,9 @@ export function memorySource(
     async refresh(previous) {
       return same(previous) ? previous : snapshot();
     },
-    concerns(notice: ChangeNotice) {
+    shareOf(notice: ChangeNotice) {
       // By exact parameter name, never by key: `/a//b` or `/a/b/` is not `/a/b`.
-      return notice.kind !== "secret-changed" && history.has(notice.name);
+      return notice.kind !== "secret-changed" && history.has(notice.name) ? notice : undefined;
     },
     async applyNotices(previous) {
       // The store itself is the truth: a notice (even a removal) only prompts a re-read, so a

@@ -1,11 +1,13 @@
 import pLimit from "p-limit";
 import { optionsError } from "../errors/config-load-error.js";
+import { checkIntegerOption } from "../errors/option-checks.js";
 import { parseBindingKey } from "../mapping/parameter-names.js";
 import { SensitiveString } from "../sensitive.js";
+import { toDate } from "./aws/aws-dates.js";
 import { awsErrorName, toLoadError } from "./aws/aws-errors.js";
 import { chunk } from "./aws/batches.js";
 import { type AwsClientLike, DEFAULT_REQUEST_HANDLER } from "./aws/client-defaults.js";
-import { sameSecret, toDate } from "./aws/secret-ids.js";
+import { sameSecret } from "./aws/secret-ids.js";
 import { describeSecretVersion } from "./aws/secret-versions.js";
 import {
   type ChangeNotice,
@@ -189,7 +191,8 @@ export function secretsManagerSource(options: SecretsManagerSourceOptions): Conf
     return assemble(kept, values, [...(previous.dueAt ?? [])]);
   };
 
-  return {
+  // Its share of a notice is the bindings the notice names.
+  const source: ConfigSource<readonly SecretBinding[]> = {
     description: `secretsmanager:${bindings.map((binding) => binding.secretId).join(",")}`,
     async load(context) {
       // DescribeSecret alongside the values: GetSecretValue does not say when rotation is due.
@@ -229,23 +232,18 @@ export function secretsManagerSource(options: SecretsManagerSourceOptions): Conf
     watches() {
       return { paths: [], names: [], secrets: bindings.map((binding) => binding.secretId) };
     },
-    concerns(notice: ChangeNotice) {
-      return (
-        notice.kind === "secret-changed" &&
-        bindings.some((b) => notice.ids.some((id) => sameSecret(id, b.secretId)))
-      );
+    shareOf(notice: ChangeNotice) {
+      if (notice.kind !== "secret-changed") return undefined;
+      const named = bindings.filter((b) => notice.ids.some((id) => sameSecret(id, b.secretId)));
+      return named.length > 0 ? named : undefined;
     },
-    async applyNotices(previous, notices, context) {
-      const wanted = bindings.filter((binding) =>
-        notices.some(
-          (notice) =>
-            notice.kind === "secret-changed" &&
-            notice.ids.some((id) => sameSecret(id, binding.secretId)),
-        ),
-      );
+    async applyNotices(previous, shares, context) {
+      const named = new Set(shares.flat());
+      const wanted = bindings.filter((binding) => named.has(binding));
       return wanted.length === 0 ? previous : reread(previous, wanted, context);
     },
   };
+  return source;
 }
 
 /** Checks every option before anything is called; throws `optionsError(FACTORY, ...)`. */
@@ -273,12 +271,7 @@ function checkOptions(options: SecretsManagerSourceOptions): {
   ) {
     throw optionsError(FACTORY, "client must be a SecretsManagerClient (an object with send()).");
   }
-  if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1 || maxConcurrency > MAX_CONCURRENCY) {
-    throw optionsError(
-      FACTORY,
-      `maxConcurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, not ${String(maxConcurrency)}.`,
-    );
-  }
+  checkIntegerOption(FACTORY, "maxConcurrency", maxConcurrency, { min: 1, max: MAX_CONCURRENCY });
   if (!isPlainObject(secrets)) {
     throw optionsError(
       FACTORY,

@@ -32,10 +32,10 @@ function countingMemory(initial: Record<string, string | string[]>) {
       calls.refresh++;
       return inner.refresh(previous, context);
     },
-    concerns: (notice, previous) => inner.concerns?.(notice, previous) ?? false,
-    applyNotices: (previous, notices, context) => {
+    shareOf: (notice, previous) => inner.shareOf?.(notice, previous),
+    applyNotices: (previous, shares, context) => {
       calls.applyNotices++;
-      return inner.applyNotices?.(previous, notices, context) ?? inner.refresh(previous, context);
+      return inner.applyNotices?.(previous, shares, context) ?? inner.refresh(previous, context);
     },
   };
   return { inner, source, calls };

@@ -250,10 +250,10 @@ describe("model: races between refreshes, writes and their events (fast-check sc
       description: "scheduled memory",
       load: (context) => store.load(context),
       refresh: (previous, context) => s.schedule(store.refresh(previous, context), "refresh"),
-      concerns: (notice, previous) => store.concerns?.(notice, previous) ?? false,
-      applyNotices: (previous, notices, context) =>
+      shareOf: (notice, previous) => store.shareOf?.(notice, previous),
+      applyNotices: (previous, shares, context) =>
         s.schedule(
-          store.applyNotices?.(previous, notices, context) ?? store.refresh(previous, context),
+          store.applyNotices?.(previous, shares, context) ?? store.refresh(previous, context),
           "applyNotices",
         ),
     };

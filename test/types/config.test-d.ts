@@ -1,13 +1,16 @@
+import type { EventEmitter } from "eventemitter3";
 import { describe, expectTypeOf, it } from "vitest";
 import { z } from "zod";
 import {
   type Change,
   type ChangeEvent,
+  type ConfigEvents,
   type ConfigIssue,
   type ConfigLoader,
   type ConfigValidationError,
   createConfig,
   memorySource,
+  type ParameterEntry,
   type StandardSchemaV1,
 } from "../../src/index.js";
 import { json } from "../../src/zod.js";
@@ -90,6 +93,16 @@ describe("events", () => {
     });
   });
 
+  it("accepts an async listener", () => {
+    config.on("change", async (event) => {
+      expectTypeOf(event.revision).toEqualTypeOf<number>();
+    });
+  });
+
+  it("is an eventemitter3 EventEmitter", () => {
+    expectTypeOf(config).toExtend<EventEmitter<ConfigEvents<Config>, unknown>>();
+  });
+
   it("does not compile an unknown event name", () => {
     // @ts-expect-error: there is no "changed" event.
     config.on("changed", () => {});
@@ -127,5 +140,11 @@ describe("reading helpers", () => {
       parameter?: string;
       message: string;
     }>();
+  });
+});
+
+describe("the source contract", () => {
+  it("keeps ssmSource's bookkeeping out of ParameterEntry", () => {
+    expectTypeOf<ParameterEntry>().not.toHaveProperty("origin");
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isConfigError } from "../../src/errors/config-error.js";
 import { EventFormatError, parseChangeEvent } from "../../src/events/aws-events.js";
-import { parseSourceResult, sameSecret, secretIdForms } from "../../src/sources/aws/secret-ids.js";
+import { sameSecret, secretIdForms } from "../../src/sources/aws/secret-ids.js";
 import { HOSTILE_ACCEPTED, HOSTILE_REJECTED } from "../support/hostile-events.js";
 
 const ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/stripe-AbC123";
@@ -537,73 +537,5 @@ describe("secret ids", () => {
 
     // Assess
     expect(forms).toEqual(["prod/stripe-AbC123"]);
-  });
-});
-
-describe("parseSourceResult", () => {
-  it("reads VersionId", () => {
-    // Act
-    const result = parseSourceResult(JSON.stringify({ VersionId: "v-1", Name: "prod/stripe" }));
-
-    // Assess
-    expect(result).toEqual({ versionId: "v-1" });
-  });
-
-  it("reads versionId in camel case", () => {
-    // Act
-    const result = parseSourceResult(JSON.stringify({ versionId: "v-2" }));
-
-    // Assess
-    expect(result).toEqual({ versionId: "v-2" });
-  });
-
-  it("falls back to the version staged AWSCURRENT", () => {
-    // Prepare
-    const sourceResult = JSON.stringify({
-      VersionIdsToStages: { "v-old": ["AWSPREVIOUS"], "v-new": ["AWSCURRENT", "stable"] },
-    });
-
-    // Act
-    const result = parseSourceResult(sourceResult);
-
-    // Assess
-    expect(result).toEqual({ versionId: "v-new" });
-  });
-
-  it.each([
-    ["an ISO string", "2024-06-01T00:00:00Z"],
-    ["epoch seconds", 1717200000],
-    ["epoch milliseconds", 1717200000000],
-  ])("reads NextRotationDate given as %s", (_, nextRotationDate) => {
-    // Act
-    const result = parseSourceResult(
-      JSON.stringify({ VersionId: "v-1", NextRotationDate: nextRotationDate }),
-    );
-
-    // Assess
-    expect(result.nextRotation?.toISOString()).toBe("2024-06-01T00:00:00.000Z");
-  });
-
-  it("never returns the secret value the JSON may hold", () => {
-    // Act
-    const result = parseSourceResult(
-      JSON.stringify({ VersionId: "v-1", SecretString: "hunter22" }),
-    );
-
-    // Assess
-    expect(JSON.stringify(result)).not.toContain("hunter22");
-  });
-
-  it.each([
-    ["undefined", undefined],
-    ["an empty string", ""],
-    ["invalid JSON", "{"],
-    ["JSON that is not an object", "42"],
-  ])("returns nothing for %s", (_, sourceResult) => {
-    // Act
-    const result = parseSourceResult(sourceResult);
-
-    // Assess
-    expect(result).toEqual({});
   });
 });

@@ -24,7 +24,6 @@ function entry(
     version: 1,
     type: "String",
     sensitive: false,
-    origin: "path",
     ...overrides,
   };
 }

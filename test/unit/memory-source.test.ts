@@ -183,7 +183,7 @@ describe("memorySource: change notices", () => {
       const previous = await store.load({ signal: new AbortController().signal });
 
       // Act / Assess
-      expect(store.concerns?.(removed(name), previous)).toBe(false);
+      expect(store.shareOf?.(removed(name), previous)).toBeUndefined();
     },
   );
 
@@ -193,7 +193,7 @@ describe("memorySource: change notices", () => {
     const previous = await store.load({ signal: new AbortController().signal });
 
     // Act / Assess
-    expect(store.concerns?.({ kind: "secret-changed", ids: ["/a", "a"] }, previous)).toBe(false);
+    expect(store.shareOf?.({ kind: "secret-changed", ids: ["/a", "a"] }, previous)).toBeUndefined();
   });
 
   it("keeps a value that a Delete event names but that the store still holds", async () => {
@@ -224,10 +224,10 @@ describe("memorySource: change notices", () => {
       description: "counted memory",
       load: (context) => inner.load(context),
       refresh: (previous, context) => inner.refresh(previous, context),
-      concerns: (notice, previous) => inner.concerns?.(notice, previous) ?? false,
-      applyNotices: (previous, notices, context) => {
+      shareOf: (notice, previous) => inner.shareOf?.(notice, previous),
+      applyNotices: (previous, shares, context) => {
         applied++;
-        return inner.applyNotices?.(previous, notices, context) ?? Promise.resolve(previous);
+        return inner.applyNotices?.(previous, shares, context) ?? Promise.resolve(previous);
       },
     };
     const config = createConfig({ schema: z.any(), sources: [source] });
@@ -256,13 +256,13 @@ describe("memorySource: change notices", () => {
     store.delete("/b");
 
     // Act
-    const concerned = store.concerns?.(removed("/b"), previous);
-    const next = await store.applyNotices?.(previous, [removed("/b")], {
+    const share = store.shareOf?.(removed("/b"), previous);
+    const next = await store.applyNotices?.(previous, [share], {
       signal: new AbortController().signal,
     });
 
     // Assess
-    expect(concerned).toBe(true);
+    expect(share).toBeDefined();
     expect([...(next?.entries.keys() ?? [])]).toEqual(["a"]);
   });
 });

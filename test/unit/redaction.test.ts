@@ -13,7 +13,6 @@ function entry(key: string, value: unknown, sensitive = false): ParameterEntry {
     version: 1,
     type: sensitive ? "SecureString" : "String",
     sensitive,
-    origin: "path",
   };
 }
 

@@ -240,7 +240,7 @@ describe("secretsManagerSource: change notices", () => {
       const { fake, source, previous } = await loaded();
 
       // Act / Assess
-      expect(source.concerns?.(notice, previous)).toBe(expected);
+      expect(source.shareOf?.(notice, previous) !== undefined).toBe(expected);
       expect(fake.calls).toEqual([]);
     },
   );
@@ -253,7 +253,7 @@ describe("secretsManagerSource: change notices", () => {
     // Act
     const next = (await source.applyNotices?.(
       previous,
-      [changed(arnOf("prod/db"))],
+      [source.shareOf?.(changed(arnOf("prod/db")), previous)],
       context(),
     )) as SourceState;
 
@@ -263,18 +263,20 @@ describe("secretsManagerSource: change notices", () => {
     expect(next.entries.get("db")?.version).not.toBe(previous.entries.get("db")?.version);
   });
 
-  it("returns the previous snapshot itself, without a call, for notices about nothing it holds", async () => {
+  it("claims no share of notices about nothing it holds, and given no share returns the previous state itself without a call", async () => {
     // Prepare
     const { fake, source, previous } = await loaded();
+    const notices: ChangeNotice[] = [
+      changed("prod/db-backup"),
+      { kind: "parameter-changed", name: "/prod/db" },
+    ];
 
     // Act
-    const next = await source.applyNotices?.(
-      previous,
-      [changed("prod/db-backup"), { kind: "parameter-changed", name: "/prod/db" }],
-      context(),
-    );
+    const shares = notices.map((notice) => source.shareOf?.(notice, previous));
+    const next = await source.applyNotices?.(previous, [], context());
 
     // Assess
+    expect(shares).toEqual([undefined, undefined]);
     expect(next).toBe(previous);
     expect(fake.calls).toEqual([]);
   });

@@ -16,7 +16,6 @@ function entry(
     version,
     type: "String",
     sensitive: false,
-    origin: "path",
   };
 }
 

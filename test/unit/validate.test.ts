@@ -22,7 +22,6 @@ function entry(
     version: 1,
     type: sensitive ? "SecureString" : "String",
     sensitive,
-    origin: "path",
   };
 }
 

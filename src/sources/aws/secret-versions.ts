@@ -1,6 +1,8 @@
+import { toDate } from "./aws-dates.js";
 import { awsErrorName, toLoadError } from "./aws-errors.js";
+import { readKeyAnyCase } from "./aws-json.js";
 import type { AwsClientLike } from "./client-defaults.js";
-import { currentVersionId, readKeyAnyCase, toDate } from "./secret-ids.js";
+import { currentVersionId } from "./secret-stages.js";
 
 /** What `DescribeSecret` says of a secret's current version, without reading its value. */
 export interface SecretVersion {

@@ -1,5 +1,7 @@
 import { SensitiveString } from "../../sensitive.js";
-import { parseSourceResult, readKeyAnyCase, toDate } from "../aws/secret-ids.js";
+import { toDate } from "../aws/aws-dates.js";
+import { readKeyAnyCase } from "../aws/aws-json.js";
+import { currentVersionId } from "../aws/secret-stages.js";
 import type { ParameterEntry } from "../contract.js";
 import type { FetchRequest } from "./targets.js";
 
@@ -92,7 +94,6 @@ export function toEntry(decoded: DecodedParameter, request: FetchRequest): Param
     type: decoded.type,
     sensitive: decoded.sensitive,
     lastModified: decoded.lastModified?.getTime(),
-    origin: request.origin,
   };
 }
 
@@ -120,4 +121,34 @@ export function expiryOf(
     }
   }
   return undefined;
+}
+
+/**
+ * Version and rotation date from the `SourceResult` that Parameter Store returns for a Secrets
+ * Manager reference. `VersionId` is read in any case; failing that, the version staged
+ * `AWSCURRENT`. The secret value that the JSON may also hold is never kept.
+ */
+export function parseSourceResult(sourceResult: string | undefined): {
+  versionId?: string;
+  nextRotation?: Date;
+} {
+  if (!sourceResult) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(sourceResult);
+  } catch {
+    return {};
+  }
+  if (typeof parsed !== "object" || parsed === null) return {};
+  const record = parsed as Record<string, unknown>;
+  const direct = readKeyAnyCase(record, "VersionId");
+  const versionId =
+    typeof direct === "string" && direct
+      ? direct
+      : currentVersionId(readKeyAnyCase(record, "VersionIdsToStages"));
+  const nextRotation = toDate(readKeyAnyCase(record, "NextRotationDate"));
+  const result: { versionId?: string; nextRotation?: Date } = {};
+  if (versionId) result.versionId = versionId;
+  if (nextRotation) result.nextRotation = nextRotation;
+  return result;
 }

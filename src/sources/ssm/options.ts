@@ -1,5 +1,6 @@
 import type { SSMClient } from "@aws-sdk/client-ssm";
 import { optionsError } from "../../errors/config-load-error.js";
+import { checkIntegerOption } from "../../errors/option-checks.js";
 import {
   type KeyCase,
   normalizePath,
@@ -119,17 +120,12 @@ export function parseSsmOptions(options: unknown): SsmSettings {
       'secretVersions must come from describeSecretVersions(client) in "ssm-config/secrets-manager" (an object with a currentVersion method).',
     );
   }
-  const maxConcurrency = given.maxConcurrency ?? DEFAULT_CONCURRENCY;
-  if (
-    typeof maxConcurrency !== "number" ||
-    !Number.isInteger(maxConcurrency) ||
-    maxConcurrency < 1 ||
-    maxConcurrency > MAX_CONCURRENCY
-  ) {
-    throw fail(
-      `maxConcurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, not ${String(maxConcurrency)}.`,
-    );
-  }
+  const maxConcurrency = checkIntegerOption(
+    "ssmSource",
+    "maxConcurrency",
+    given.maxConcurrency ?? DEFAULT_CONCURRENCY,
+    { min: 1, max: MAX_CONCURRENCY },
+  );
   return {
     client: client as SsmClientLike | undefined,
     path: normalizedPath,

@@ -18,7 +18,14 @@ import { type FetchResult, type Listing, SsmCalls } from "./calls.js";
 import { decodeParameter, toEntry } from "./decode.js";
 import type { SsmSettings } from "./options.js";
 import type { SecretVersionLookup } from "./secret-versions.js";
-import { type BindingRequest, type FetchRequest, RequestTargets, toMissing } from "./targets.js";
+import {
+  type BindingRequest,
+  type FetchRequest,
+  heldFrom,
+  type NoticeShare,
+  RequestTargets,
+  toMissing,
+} from "./targets.js";
 
 /** What a version check found: keys to re-read, path keys that vanished, bindings now missing. */
 interface Check {
@@ -32,7 +39,7 @@ interface Check {
  * checks (refresh) and with change notices, re-reading only what changed. Pure over states:
  * it never keeps the state it returns.
  */
-export class SsmSource implements ConfigSource {
+export class SsmSource implements ConfigSource<NoticeShare> {
   readonly description: string;
   readonly #targets: RequestTargets;
   readonly #calls: SsmCalls;
@@ -85,15 +92,8 @@ export class SsmSource implements ConfigSource {
     return this.#update(previous, toFetch, removed, fetched, [...dueAt, ...fetched.dueAt]);
   }
 
-  concerns(notice: ChangeNotice, previous: SourceState): boolean {
-    switch (notice.kind) {
-      case "secret-changed":
-        return this.#targets.secretTargets(notice.ids).length > 0;
-      case "parameter-removed":
-        return this.#targets.removalsFor(notice, previous).length > 0;
-      default:
-        return this.#targets.targetsOf(notice.name).length > 0;
-    }
+  shareOf(notice: ChangeNotice, previous: SourceState): NoticeShare | undefined {
+    return this.#targets.shareOf(notice, previous);
   }
 
   watches(): SourceWatches {
@@ -106,39 +106,39 @@ export class SsmSource implements ConfigSource {
   }
 
   /**
-   * Re-reads what the notices name. A removal removes only a held entry of exactly that name,
-   * and only once it is sure the parameter is gone: events arrive in any order (a replacement's
-   * Create may come before its Delete), so a removal older than the held value is checked with
-   * a non-decrypting `GetParameters` first.
+   * Re-reads what the notices' shares name; a later notice about a key overrides an earlier one.
+   * A removal removes only a held entry of exactly that name, and only once it is sure the
+   * parameter is gone: events arrive in any order (a replacement's Create may come before its
+   * Delete), so a removal older than the held value is checked with a non-decrypting
+   * `GetParameters` first.
    */
   async applyNotices(
     previous: SourceState,
-    notices: readonly ChangeNotice[],
+    shares: readonly NoticeShare[],
     context: SourceContext,
   ): Promise<SourceState> {
     const reads = new Map<string, FetchRequest>();
     const removals = new Map<string, { request: FetchRequest; time: number | undefined }>();
-    for (const notice of notices) {
-      for (const request of this.#targets.readsFor(notice)) {
+    for (const { reads: wanted, removal } of shares) {
+      for (const request of wanted) {
         reads.set(request.key, request);
         removals.delete(request.key);
       }
-      if (notice.kind !== "parameter-removed") continue;
-      for (const request of this.#targets.removalsFor(notice, previous)) {
-        removals.set(request.key, { request, time: notice.time });
+      if (!removal) continue;
+      for (const request of removal.targets) {
+        // Held when the notice arrived; an earlier run may have changed that since.
+        if (!heldFrom(previous, request, removal.name)) continue;
+        removals.set(request.key, { request, time: removal.time });
         reads.delete(request.key);
       }
     }
     if (reads.size === 0 && removals.size === 0) return previous;
     for (const request of reads.values()) {
       // A new name whose key another held name already has (`max_conn` beside `max-conn`):
-      // refuse, as a load would, until the other name is gone.
+      // refuse, as a load would, until the other name is gone. A path key is never bound, so
+      // what it holds came from the path too.
       const held = previous.entries.get(request.key);
-      if (
-        request.origin === "path" &&
-        held?.origin === "path" &&
-        held.parameter !== request.name.raw
-      ) {
+      if (request.origin === "path" && held && held.parameter !== request.name.raw) {
         throw keyCollision(held.parameter, request.name.raw, request.key);
       }
     }
@@ -210,7 +210,6 @@ export class SsmSource implements ConfigSource {
     const missing = new Map(previous.missing);
     const found = new Set<string>();
     for (const entry of fetched.found) {
-      if (entry.origin === "path" && this.#targets.isBound(entry.key)) continue;
       // Set in place, so that an updated key keeps its position.
       entries.set(entry.key, entry);
       missing.delete(entry.key);
@@ -248,18 +247,16 @@ export class SsmSource implements ConfigSource {
       if (other !== undefined) throw keyCollision(other, name, request.key);
       listedKeys.set(request.key, name);
       if (item.dueAt) dueAt.push(item.dueAt);
+      // `request.key` is not bound (pathRequest), so a held entry there came from the path.
       const held = previous.entries.get(request.key);
-      if (
-        held?.origin !== "path" ||
-        withLeadingSlash(held.parameter) !== name ||
-        !sameRevision(held, item)
-      ) {
+      if (!held || withLeadingSlash(held.parameter) !== name || !sameRevision(held, item)) {
         toFetch.push(request);
       }
     }
     const removed: FetchRequest[] = [];
     for (const entry of previous.entries.values()) {
-      if (entry.origin === "path" && !listedKeys.has(entry.key)) removed.push(heldRequest(entry));
+      const fromPath = !this.#targets.isBound(entry.key);
+      if (fromPath && !listedKeys.has(entry.key)) removed.push(heldRequest(entry));
     }
     return { toFetch, removed, dueAt };
   }
@@ -286,11 +283,12 @@ export class SsmSource implements ConfigSource {
     const removed: FetchRequest[] = [];
     const dueAt: Date[] = [];
     const compare = (binding: BindingRequest, current: Listing | undefined) => {
+      // A bound key holds only its binding's value (see RequestTargets.isBound).
       const held = previous.entries.get(binding.key);
       if (current?.dueAt) dueAt.push(current.dueAt);
       if (!current) {
-        if (held?.origin === "binding") removed.push(binding);
-      } else if (held?.origin !== "binding" || !sameRevision(held, current)) {
+        if (held) removed.push(binding);
+      } else if (!held || !sameRevision(held, current)) {
         toFetch.push(binding);
       }
     };

@@ -13,7 +13,7 @@ export interface FetchRequest {
   readonly key: string;
   readonly segments: readonly string[];
   readonly name: ParsedParameterName;
-  /** `path`: found under the source's path; `binding`: named in `parameters`. */
+  /** `path`: found under the source's path (never a bound key); `binding`: named in `parameters`. */
   readonly origin: "path" | "binding";
 }
 
@@ -39,7 +39,11 @@ export class RequestTargets {
     this.#boundKeys = new Set(bindings.map((binding) => binding.key));
   }
 
-  /** True when `parameters` binds `key` (a binding wins over a name under the path). */
+  /**
+   * True when `parameters` binds `key` (a binding wins over a name under the path). A bound key
+   * is filled only by its binding and any other key only from the path, so the key also tells
+   * where a held entry came from: entries need not carry it.
+   */
   isBound(key: string): boolean {
     return this.#boundKeys.has(key);
   }
@@ -86,27 +90,59 @@ export class RequestTargets {
     });
   }
 
-  /** What a notice asks to re-read. */
-  readsFor(notice: ChangeNotice): FetchRequest[] {
-    if (notice.kind === "secret-changed") return this.secretTargets(notice.ids);
-    if (notice.kind === "parameter-changed") return this.targetsOf(notice.name);
-    return [];
-  }
-
   /**
-   * What a removal notice may remove: only keys whose held entry came from exactly that
-   * parameter name. The key alone is not enough: with `keyCase: "camel"` `max_conn` maps to the
-   * key of a held `max-conn`, and `/app//db/port` to that of `/app/db/port`.
+   * ssmSource's share of a notice, or `undefined` when the notice names nothing it reads: the
+   * requests a change asks to re-read, or those a removal may remove. A removal concerns only
+   * keys whose held entry came from exactly that parameter name (see {@link heldFrom}).
    */
-  removalsFor(notice: ChangeNotice, previous: SourceState): FetchRequest[] {
-    if (notice.kind !== "parameter-removed") return [];
-    const name = withLeadingSlash(notice.name);
-    return this.targetsOf(name).filter((target) => {
-      const held = previous.entries.get(target.key);
-      if (!held || held.origin !== target.origin) return false;
-      return target.origin === "binding" || held.parameter === name;
-    });
+  shareOf(notice: ChangeNotice, previous: SourceState): NoticeShare | undefined {
+    switch (notice.kind) {
+      case "secret-changed":
+        return nonEmpty(this.secretTargets(notice.ids));
+      case "parameter-changed":
+        return nonEmpty(this.targetsOf(notice.name));
+      case "policy-notice":
+        // An advance notice re-reads nothing; the loader only needs to know it is ours.
+        return this.targetsOf(notice.name).length > 0 ? { reads: [] } : undefined;
+      case "parameter-removed": {
+        const name = withLeadingSlash(notice.name);
+        const targets = this.targetsOf(name);
+        if (!targets.some((target) => heldFrom(previous, target, name))) return undefined;
+        return { reads: [], removal: { name, targets, time: notice.time } };
+      }
+    }
   }
+}
+
+/**
+ * What one notice asks of ssmSource, worked out once when the notice arrives: requests to
+ * re-read, or (a removal) the requests whose held entries it may remove.
+ */
+export interface NoticeShare {
+  readonly reads: readonly FetchRequest[];
+  readonly removal?: {
+    /** The removed parameter's name, with a leading `/`. */
+    readonly name: string;
+    readonly targets: readonly FetchRequest[];
+    /** When AWS says it happened (epoch ms). */
+    readonly time: number | undefined;
+  };
+}
+
+function nonEmpty(reads: readonly FetchRequest[]): NoticeShare | undefined {
+  return reads.length > 0 ? { reads } : undefined;
+}
+
+/**
+ * True when `previous` holds `target`'s key from exactly the parameter `name` (a binding of that
+ * name, or that very name under the path). The key alone is not enough: with `keyCase: "camel"`
+ * `max_conn` maps to the key of a held `max-conn`, and `/app//db/port` to that of `/app/db/port`.
+ */
+export function heldFrom(previous: SourceState, target: FetchRequest, name: string): boolean {
+  // The target's key says whether the held entry is a binding's or the path's (see isBound).
+  const held = previous.entries.get(target.key);
+  if (!held) return false;
+  return target.origin === "binding" || held.parameter === name;
 }
 
 /** A binding whose parameter does not exist, as the source state records it. */

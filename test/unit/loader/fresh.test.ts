@@ -32,9 +32,9 @@ function countedStore() {
       if (stats.failing) throw new Error("connect ECONNREFUSED");
       return store.refresh(previous, context);
     },
-    concerns: (notice, previous) => store.concerns?.(notice, previous) ?? false,
-    applyNotices: (previous, notices, context) =>
-      store.applyNotices?.(previous, notices, context) ?? Promise.resolve(previous),
+    shareOf: (notice, previous) => store.shareOf?.(notice, previous),
+    applyNotices: (previous, shares, context) =>
+      store.applyNotices?.(previous, shares, context) ?? Promise.resolve(previous),
   };
   const hold = () => {
     holding = true;

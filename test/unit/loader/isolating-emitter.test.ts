@@ -1,11 +1,15 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { EventEmitter } from "eventemitter3";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import {
   ConfigListenerError,
   isConfigListenerError,
 } from "../../../src/errors/config-listener-error.js";
+import { createConfig } from "../../../src/loader/create-config.js";
 import { IsolatingEmitter } from "../../../src/loader/isolating-emitter.js";
+import { memorySource } from "../../../src/sources/memory.js";
 
 interface TestEvents {
   change: (value: number) => unknown;
@@ -193,6 +197,126 @@ describe("IsolatingEmitter registration (eventemitter3's methods)", () => {
 
     // Assess
     expect(add).toThrow(TypeError);
+  });
+});
+
+describe("IsolatingEmitter is an eventemitter3 EventEmitter", () => {
+  it("an emitter and a loader are instances of eventemitter3's EventEmitter", () => {
+    // Prepare
+    const emitter = new IsolatingEmitter<TestEvents>();
+    const config = createConfig({ schema: z.object({}), sources: [memorySource()] });
+
+    // Act
+    const instances = [emitter instanceof EventEmitter, config instanceof EventEmitter];
+
+    // Assess
+    expect(instances).toEqual([true, true]);
+  });
+
+  it("off with the original function removes every registration of it, and only those", () => {
+    // Prepare
+    const emitter = new IsolatingEmitter<TestEvents>();
+    const seen: string[] = [];
+    const twice = () => seen.push("twice");
+    const other = () => seen.push("other");
+    emitter.on("change", twice).on("change", other).once("change", twice);
+
+    // Act
+    emitter.off("change", twice);
+    emitter.emit("change", 1);
+
+    // Assess
+    expect(seen).toEqual(["other"]);
+    expect(emitter.listeners("change")).toEqual([other]);
+  });
+
+  it("off with once removes only the once registrations of a function", () => {
+    // Prepare
+    const emitter = new IsolatingEmitter<TestEvents>();
+    const seen: number[] = [];
+    const listener = (value: number) => seen.push(value);
+    emitter.on("change", listener).once("change", listener);
+
+    // Act
+    emitter.off("change", listener, undefined, true);
+    emitter.emit("change", 1);
+
+    // Assess
+    expect(seen).toEqual([1]);
+    expect(emitter.listenerCount("change")).toBe(1);
+  });
+
+  it("off with a context removes only the registration with that context", () => {
+    // Prepare
+    const emitter = new IsolatingEmitter<TestEvents>();
+    const seen: unknown[] = [];
+    const first = { name: "first" };
+    const second = { name: "second" };
+    function listener(this: unknown) {
+      seen.push(this);
+    }
+    emitter.on("change", listener, first).on("change", listener, second);
+
+    // Act
+    emitter.off("change", listener, first);
+    emitter.emit("change", 1);
+
+    // Assess
+    expect(seen).toEqual([second]);
+  });
+
+  it("a once listener removes itself before it runs, even when it throws", () => {
+    // Prepare
+    const emitter = new IsolatingEmitter<TestEvents>();
+    const errors: Error[] = [];
+    let calls = 0;
+    emitter.once("change", () => {
+      calls++;
+      throw new Error("once bug");
+    });
+    emitter.on("error", (error) => errors.push(error));
+
+    // Act
+    emitter.emit("change", 1);
+    const countAfterFirst = emitter.listenerCount("change");
+    const emittedAgain = emitter.emit("change", 2);
+
+    // Assess
+    expect(calls).toBe(1);
+    expect(countAfterFirst).toBe(0);
+    expect(emittedAgain).toBe(false);
+    expect(errors).toHaveLength(1);
+  });
+
+  it("listeners() returns the functions as added, never the isolating wrappers", () => {
+    // Prepare
+    const emitter = new IsolatingEmitter<TestEvents>();
+    const a = () => {};
+    const b = () => {};
+    emitter.on("change", a).once("change", b);
+
+    // Act
+    const listed = emitter.listeners("change");
+
+    // Assess
+    expect(listed).toEqual([a, b]);
+    expect(listed[0]).toBe(a);
+    expect(listed[1]).toBe(b);
+  });
+
+  it("without a context, a listener's this is the emitter, as in eventemitter3", () => {
+    // Prepare
+    const emitter = new IsolatingEmitter<TestEvents>();
+    let seen: unknown;
+    emitter.on("change", function (this: unknown) {
+      seen = this;
+    });
+
+    // Act
+    emitter.emit("change", 1);
+
+    // Assess
+    expect(seen).toBe(emitter);
   });
 });
 

@@ -23,22 +23,22 @@ function heldRuns() {
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe("mergeWork", () => {
-  it("keeps a full check full and adds dirty sources and notices per source", () => {
+  it("keeps a full check full and adds dirty sources and notice shares per source", () => {
     // Prepare
     const into: SyncWork = {
       full: false,
       dirty: new Set([0]),
-      notices: new Map([[1, [changed("/a")]]]),
+      shares: new Map([[1, [changed("/a")]]]),
     };
 
     // Act
-    mergeWork(into, { full: true, dirty: new Set([2]), notices: new Map([[1, [changed("/b")]]]) });
+    mergeWork(into, { full: true, dirty: new Set([2]), shares: new Map([[1, [changed("/b")]]]) });
     mergeWork(into, emptyWork());
 
     // Assess
     expect(into.full).toBe(true);
     expect([...into.dirty]).toEqual([0, 2]);
-    expect(into.notices.get(1)?.map((notice) => (notice as { name: string }).name)).toEqual([
+    expect(into.shares.get(1)?.map((notice) => (notice as { name: string }).name)).toEqual([
       "/a",
       "/b",
     ]);
@@ -68,7 +68,7 @@ describe("SyncQueue.request", () => {
 
     // Act
     const second = queue.request({ ...emptyWork(), dirty: new Set([1]) });
-    const third = queue.request({ ...emptyWork(), notices: new Map([[0, [changed("/x")]]]) });
+    const third = queue.request({ ...emptyWork(), shares: new Map([[0, [changed("/x")]]]) });
     const fourth = queue.request({ ...emptyWork(), full: true });
     runs[0]?.finish("first");
     await tick();
@@ -84,7 +84,7 @@ describe("SyncQueue.request", () => {
     expect(runs).toHaveLength(2);
     expect(runs[1]?.work.full).toBe(true);
     expect([...(runs[1]?.work.dirty ?? [])]).toEqual([1]);
-    expect(runs[1]?.work.notices.get(0)).toHaveLength(1);
+    expect(runs[1]?.work.shares.get(0)).toHaveLength(1);
   });
 
   it("never has two runs in flight", async () => {
@@ -155,11 +155,11 @@ describe("SyncQueue.requestAfter", () => {
 
     // Act
     const first = queue.requestAfter(
-      { ...emptyWork(), notices: new Map([[0, [changed("/a")]]]) },
+      { ...emptyWork(), shares: new Map([[0, [changed("/a")]]]) },
       500,
     );
     const second = queue.requestAfter(
-      { ...emptyWork(), notices: new Map([[0, [changed("/b")]]]) },
+      { ...emptyWork(), shares: new Map([[0, [changed("/b")]]]) },
       100,
     );
     await clock.advance(499);
@@ -170,7 +170,7 @@ describe("SyncQueue.requestAfter", () => {
     expect(before).toBe(0);
     expect(await Promise.all([first, second])).toEqual(["spread", "spread"]);
     expect(works).toHaveLength(1);
-    expect(works[0]?.notices.get(0)).toHaveLength(2);
+    expect(works[0]?.shares.get(0)).toHaveLength(2);
   });
 
   it("asks the clock to keep the process alive while it waits", () => {

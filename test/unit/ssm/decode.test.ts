@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { getParameter, listParameters } from "../../../src/cli/parameter-listing.js";
 import { SensitiveString } from "../../../src/sensitive.js";
-import { decodeParameter, toEntry } from "../../../src/sources/ssm/decode.js";
+import { decodeParameter, parseSourceResult, toEntry } from "../../../src/sources/ssm/decode.js";
 import type { FetchRequest } from "../../../src/sources/ssm/targets.js";
 import { FakeParameterStore, FakeSsmClient } from "../../support/fake-ssm.js";
 
@@ -122,7 +122,6 @@ describe("toEntry", () => {
       "type",
       "sensitive",
       "lastModified",
-      "origin",
     ];
     for (const shape of shapes) expect(shape).toEqual(expected);
   });
@@ -157,5 +156,73 @@ describe("the CLI's listing uses the library's decoder", () => {
     expect(listed.sensitive).toBe(true);
     expect(listed.version).toBe(store.secret("prod/token")?.versionId);
     expect(listed.value).toBeInstanceOf(SensitiveString);
+  });
+});
+
+describe("parseSourceResult", () => {
+  it("reads VersionId", () => {
+    // Act
+    const result = parseSourceResult(JSON.stringify({ VersionId: "v-1", Name: "prod/stripe" }));
+
+    // Assess
+    expect(result).toEqual({ versionId: "v-1" });
+  });
+
+  it("reads versionId in camel case", () => {
+    // Act
+    const result = parseSourceResult(JSON.stringify({ versionId: "v-2" }));
+
+    // Assess
+    expect(result).toEqual({ versionId: "v-2" });
+  });
+
+  it("falls back to the version staged AWSCURRENT", () => {
+    // Prepare
+    const sourceResult = JSON.stringify({
+      VersionIdsToStages: { "v-old": ["AWSPREVIOUS"], "v-new": ["AWSCURRENT", "stable"] },
+    });
+
+    // Act
+    const result = parseSourceResult(sourceResult);
+
+    // Assess
+    expect(result).toEqual({ versionId: "v-new" });
+  });
+
+  it.each([
+    ["an ISO string", "2024-06-01T00:00:00Z"],
+    ["epoch seconds", 1717200000],
+    ["epoch milliseconds", 1717200000000],
+  ])("reads NextRotationDate given as %s", (_, nextRotationDate) => {
+    // Act
+    const result = parseSourceResult(
+      JSON.stringify({ VersionId: "v-1", NextRotationDate: nextRotationDate }),
+    );
+
+    // Assess
+    expect(result.nextRotation?.toISOString()).toBe("2024-06-01T00:00:00.000Z");
+  });
+
+  it("never returns the secret value the JSON may hold", () => {
+    // Act
+    const result = parseSourceResult(
+      JSON.stringify({ VersionId: "v-1", SecretString: "hunter22" }),
+    );
+
+    // Assess
+    expect(JSON.stringify(result)).not.toContain("hunter22");
+  });
+
+  it.each([
+    ["undefined", undefined],
+    ["an empty string", ""],
+    ["invalid JSON", "{"],
+    ["JSON that is not an object", "42"],
+  ])("returns nothing for %s", (_, sourceResult) => {
+    // Act
+    const result = parseSourceResult(sourceResult);
+
+    // Assess
+    expect(result).toEqual({});
   });
 });

@@ -1,4 +1,5 @@
 import {
+  DescribeParametersCommand,
   GetParameterCommand,
   GetParameterHistoryCommand,
   GetParametersByPathCommand,
@@ -78,35 +79,62 @@ export async function getParameter(
   return toListed(response.Parameter ?? {}, secret ? name : undefined);
 }
 
+/** One page of a paginated AWS answer: its items and the token of the next page, if any. */
+export interface Page<Item> {
+  readonly items: readonly Item[] | undefined;
+  readonly nextToken: string | undefined;
+}
+
+/** More pages than any Parameter Store account can fill: a guard against a token that repeats. */
+const MAX_PAGES = 100_000;
+
+/**
+ * Every item of a paginated AWS call: `fetchPage` is called with each page's `NextToken` (first
+ * `undefined`) until a page has none. Counts items on `progress` and ends it in any case.
+ */
+export async function paginate<Item>(
+  fetchPage: (token: string | undefined) => Promise<Page<Item>>,
+  progress?: ProgressReporter,
+): Promise<Item[]> {
+  const items: Item[] = [];
+  let token: string | undefined;
+  try {
+    for (let pages = 0; pages === 0 || token; pages++) {
+      if (pages >= MAX_PAGES) throw new Error(`stopped after ${MAX_PAGES} pages`);
+      const page = await fetchPage(token);
+      const got = page.items ?? [];
+      items.push(...got);
+      progress?.add(got.length);
+      token = page.nextToken || undefined;
+    }
+  } finally {
+    progress?.done();
+  }
+  return items;
+}
+
 /** Every parameter under `path`, recursively, every page, sorted by name. */
 export async function listParameters(
   client: SSMClient,
   path: string,
   options: { decrypt: boolean; progress?: ProgressReporter },
 ): Promise<ListedParameter[]> {
-  const found: ListedParameter[] = [];
-  let nextToken: string | undefined;
-  try {
-    do {
-      const token = nextToken;
-      const page = await callAws(path, () =>
-        client.send(
-          new GetParametersByPathCommand({
-            Path: path,
-            Recursive: true,
-            WithDecryption: options.decrypt,
-            NextToken: token,
-          }),
-        ),
-      );
-      const parameters = page.Parameters ?? [];
-      for (const parameter of parameters) found.push(toListed(parameter));
-      options.progress?.add(parameters.length);
-      nextToken = page.NextToken || undefined;
-    } while (nextToken);
-  } finally {
-    options.progress?.done();
-  }
+  const found = await paginate(async (token) => {
+    const page = await callAws(path, () =>
+      client.send(
+        new GetParametersByPathCommand({
+          Path: path,
+          Recursive: true,
+          WithDecryption: options.decrypt,
+          NextToken: token,
+        }),
+      ),
+    );
+    return {
+      items: page.Parameters?.map((parameter) => toListed(parameter)),
+      nextToken: page.NextToken,
+    };
+  }, options.progress);
   return found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
@@ -116,29 +144,51 @@ export async function parameterHistory(
   name: string,
   options: { decrypt: boolean; progress?: ProgressReporter },
 ): Promise<HistoryEntry[]> {
-  const entries: HistoryEntry[] = [];
-  let nextToken: string | undefined;
-  try {
-    do {
-      const token = nextToken;
-      const page = await callAws(name, () =>
+  const entries = await paginate(async (token) => {
+    const page = await callAws(name, () =>
+      client.send(
+        new GetParameterHistoryCommand({
+          Name: name,
+          WithDecryption: options.decrypt,
+          NextToken: token,
+        }),
+      ),
+    );
+    return { items: page.Parameters?.map(toHistoryEntry), nextToken: page.NextToken };
+  }, options.progress);
+  return entries.sort((a, b) => Number(a.version) - Number(b.version));
+}
+
+/**
+ * The KMS key of each SecureString among `names` (names of other types, or absent, are not in
+ * the map), read with `DescribeParameters`, 50 names a request (the filter's limit).
+ */
+export async function currentKeyIds(
+  client: SSMClient,
+  names: readonly string[],
+): Promise<Map<string, string>> {
+  const keys = new Map<string, string>();
+  for (let start = 0; start < names.length; start += 50) {
+    const batch = names.slice(start, start + 50);
+    const described = await paginate(async (token) => {
+      const page = await callAws(batch.join(", "), () =>
         client.send(
-          new GetParameterHistoryCommand({
-            Name: name,
-            WithDecryption: options.decrypt,
+          new DescribeParametersCommand({
+            ParameterFilters: [{ Key: "Name", Option: "Equals", Values: batch }],
+            MaxResults: 50,
             NextToken: token,
           }),
         ),
       );
-      const versions = page.Parameters ?? [];
-      for (const version of versions) entries.push(toHistoryEntry(version));
-      options.progress?.add(versions.length);
-      nextToken = page.NextToken || undefined;
-    } while (nextToken);
-  } finally {
-    options.progress?.done();
+      return { items: page.Parameters, nextToken: page.NextToken };
+    });
+    for (const parameter of described) {
+      if (parameter.Name && parameter.Type === "SecureString" && parameter.KeyId) {
+        keys.set(parameter.Name, parameter.KeyId);
+      }
+    }
   }
-  return entries.sort((a, b) => Number(a.version) - Number(b.version));
+  return keys;
 }
 
 /**

@@ -1,5 +1,6 @@
 import {
   DeleteParametersCommand,
+  type ParameterTier,
   type ParameterType,
   PutParameterCommand,
   type SSMClient,
@@ -9,7 +10,7 @@ import type { SensitiveString } from "../sensitive.js";
 import { isThrottling } from "../sources/aws/aws-errors.js";
 import { describeAwsError } from "./aws.js";
 import { type CliIo, writeJson, writeLines } from "./command.js";
-import { plainValue } from "./parameter-listing.js";
+import { currentKeyIds, plainValue } from "./parameter-listing.js";
 import { progressReporter } from "./progress.js";
 
 /** What a writing command does to one parameter. */
@@ -142,14 +143,17 @@ export async function executePlan(
         limit(async () => {
           if (failure) return;
           try {
+            const value = plainValue({ value: entry.value ?? "" });
+            const tier = tierFor(value);
             const response = await withBackoff(retry, () =>
               client.send(
                 new PutParameterCommand({
                   Name: entry.name,
-                  Value: plainValue({ value: entry.value ?? "" }),
+                  Value: value,
                   Type: entry.type,
                   Overwrite: entry.action === "updated",
                   ...(entry.type === "SecureString" && entry.keyId ? { KeyId: entry.keyId } : {}),
+                  ...(tier ? { Tier: tier } : {}),
                 }),
               ),
             );
@@ -190,6 +194,103 @@ export async function executePlan(
   }
   result.written.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return result;
+}
+
+/** The largest value, in bytes, that Parameter Store's Standard tier holds (4 KB). */
+export const STANDARD_TIER_MAX_BYTES = 4096;
+
+/**
+ * The tier to ask for: none (the account's default, Standard) for a value that fits in 4 KB, else
+ * `Intelligent-Tiering`, which Parameter Store turns into Advanced for such a value only. Without
+ * it a larger value is refused with a ValidationException.
+ */
+export function tierFor(value: string): ParameterTier | undefined {
+  return Buffer.byteLength(value, "utf8") > STANDARD_TIER_MAX_BYTES
+    ? "Intelligent-Tiering"
+    : undefined;
+}
+
+/**
+ * The plan with each SecureString overwrite that names no KMS key given the key it has now: a
+ * PutParameter without `KeyId` may re-encrypt with the account's default key, and a value under
+ * a customer-managed key must not lose that key's access control by an ordinary write.
+ */
+export async function keepCurrentKeys(
+  client: SSMClient,
+  plan: readonly PlanEntry[],
+): Promise<PlanEntry[]> {
+  const needsKey = (entry: PlanEntry) =>
+    entry.action === "updated" && entry.type === "SecureString" && !entry.keyId;
+  const names = plan.filter(needsKey).map((entry) => entry.name);
+  if (names.length === 0) return [...plan];
+  const keys = await currentKeyIds(client, names);
+  return plan.map((entry) =>
+    needsKey(entry) && keys.has(entry.name) ? { ...entry, keyId: keys.get(entry.name) } : entry,
+  );
+}
+
+/** How a writing command ends: what it was asked, and whether it keeps current KMS keys. */
+export interface ApplyOptions {
+  readonly io: CliIo;
+  readonly client: () => Promise<SSMClient>;
+  readonly dryRun: boolean;
+  readonly json: boolean;
+  /** Give SecureString overwrites without a key their current key ({@link keepCurrentKeys}). */
+  readonly keepKeys: boolean;
+}
+
+/** Carries out a plan (unless `dryRun`), keeping current KMS keys when asked. */
+async function carryOut(
+  plan: readonly PlanEntry[],
+  options: ApplyOptions,
+): Promise<{ plan: readonly PlanEntry[]; result: WriteResult }> {
+  const client = await options.client();
+  const final = options.keepKeys ? await keepCurrentKeys(client, plan) : plan;
+  return { plan: final, result: await executePlan(client, final, options.io) };
+}
+
+/**
+ * The end of a writing command over many names (import, copy, delete): prints the plan, then
+ * writes it unless `dryRun`, and prints what was done.
+ */
+export async function applyPlan(
+  plan: readonly PlanEntry[],
+  what: string,
+  options: ApplyOptions,
+): Promise<void> {
+  const { io, json } = options;
+  printPlan(io, plan, what, json);
+  const result = options.dryRun ? undefined : (await carryOut(plan, options)).result;
+  printResult(io, plan, result, json);
+}
+
+/**
+ * The end of a writing command on one name (put, rollback): prints `line` (plus `unchangedNote`
+ * when nothing is to be written), writes the entry unless `dryRun` or unchanged, and prints
+ * `line` with what `written` makes of the new version.
+ */
+export async function applyEntry(
+  entry: PlanEntry,
+  lines: { line: string; unchangedNote: string; written: (version: string) => string },
+  options: ApplyOptions,
+): Promise<void> {
+  const { io, json, dryRun } = options;
+  if (dryRun || entry.action === "unchanged") {
+    if (!json) {
+      const note = entry.action === "unchanged" ? lines.unchangedNote : "";
+      writeLines(io.stdout, [`${lines.line}${note}`]);
+    }
+    if (json || dryRun) {
+      printResult(io, [entry], dryRun ? undefined : { written: [], removed: [] }, json);
+    }
+    return;
+  }
+  const { result } = await carryOut([entry], options);
+  if (json) printResult(io, [entry], result, true);
+  else
+    writeLines(io.stdout, [
+      `${lines.line}${lines.written(String(result.written[0]?.version ?? "?"))}`,
+    ]);
 }
 
 /** Runs `call`, waiting and retrying while Parameter Store throttles it, at most `maxAttempts` times. */

@@ -23,6 +23,7 @@ import {
   sweepStaleQueues,
   TOPIC_TAG,
 } from "./queue-sweep.js";
+import { DEFAULT_QUEUE_PREFIX, QUEUE_PREFIX_PATTERN } from "./sns-permissions.js";
 
 /** The client surface `snsEventSource` needs from SNS; any `SNSClient` satisfies it. */
 export type SnsClientLike = AwsClientLike;
@@ -62,7 +63,6 @@ export class FilterPolicyFallbackWarning extends Error {
 }
 
 const SNS_TOPIC_ARN = /^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
-const QUEUE_PREFIX = /^[A-Za-z0-9_-]{1,48}$/;
 /** The random part of a queue name: 32 hex digits, so prefix + it stays within SQS's 80. */
 const randomSuffix = () => randomUUID().replaceAll("-", "");
 
@@ -105,8 +105,8 @@ export function snsEventSource(options: SnsEventSourceOptions): ConfigEventSourc
       throw optionsError(factory, `${name} must be an AWS SDK v3 client (with a send method).`);
     }
   }
-  const queuePrefix = options.queuePrefix ?? "ssm-config-";
-  if (typeof queuePrefix !== "string" || !QUEUE_PREFIX.test(queuePrefix)) {
+  const queuePrefix = options.queuePrefix ?? DEFAULT_QUEUE_PREFIX;
+  if (typeof queuePrefix !== "string" || !QUEUE_PREFIX_PATTERN.test(queuePrefix)) {
     throw optionsError(
       factory,
       `queuePrefix must be 1-48 letters, digits, "-" or "_" (SQS names allow 80 and 32 are random), not ${JSON.stringify(queuePrefix)}.`,

@@ -1,5 +1,5 @@
 import { PassThrough } from "node:stream";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/program.js";
 import {
   awsClients,
@@ -70,5 +70,22 @@ describeMoto("delete asks on a terminal", () => {
     expect(code).toBe(2);
     expect(output().stderr).toContain("Nothing was deleted.");
     expect(await stored(ssm, name)).toBeDefined();
+  });
+});
+
+describe("put on a terminal", () => {
+  it("refuses to read the value from a terminal, which would show it, before any call", async () => {
+    const { io, output } = terminal("canary-typed-secret\n");
+
+    // No endpoint is reachable here: a call to AWS would fail with exit 3, not 2.
+    const code = await runCli(
+      ["put", "--endpoint", "http://127.0.0.1:9", "/app/x/token", "--type", "SecureString"],
+      io,
+    );
+
+    expect(code).toBe(2);
+    expect(output().stderr).toContain("not reading the value of /app/x/token from a terminal");
+    expect(output().stderr).toContain("pipe it in");
+    expect(output().stdout + output().stderr).not.toContain("canary-typed-secret");
   });
 });

@@ -1,4 +1,6 @@
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { CLI, runCli } from "./run-cli.js";
 
@@ -14,6 +16,9 @@ type Policy = {
 
 const KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const TOPIC = "arn:aws:sns:eu-west-1:123456789012:config-events";
+const TEMPLATE = fileURLToPath(
+  new URL("../../examples/cloudformation/config-events.yaml", import.meta.url),
+);
 
 async function policy(...args: string[]): Promise<Policy> {
   const result = await runCli(["iam-policy", "--region", "eu-west-1", ...args]);
@@ -89,14 +94,19 @@ describe.concurrent("ssm-config iam-policy", () => {
 
     const queues = statement(document, "OwnEventQueues");
     expect(queues.Resource).toBe("arn:aws:sqs:eu-west-1:123456789012:web-*");
-    expect(queues.Action).toEqual(
-      expect.arrayContaining([
-        "sqs:CreateQueue",
-        "sqs:DeleteQueue",
-        "sqs:ReceiveMessage",
-        "sqs:TagQueue",
-      ]),
-    );
+    // Exactly the calls snsEventSource makes (src/events/sns.ts, queue-consumer.ts,
+    // queue-sweep.ts): no more, so that an action added by mistake fails here.
+    expect(queues.Action).toEqual([
+      "sqs:CreateQueue",
+      "sqs:DeleteQueue",
+      "sqs:GetQueueAttributes",
+      "sqs:SetQueueAttributes",
+      "sqs:TagQueue",
+      "sqs:ListQueueTags",
+      "sqs:ReceiveMessage",
+      "sqs:DeleteMessage",
+      "sqs:ChangeMessageVisibility",
+    ]);
     expect(queues.Action).not.toContain("sqs:SendMessage");
     expect(statement(document, "FindStaleEventQueues")).toMatchObject({ Action: "sqs:ListQueues" });
     expect(statement(document, "SubscribeToChangeTopic")).toMatchObject({
@@ -107,6 +117,50 @@ describe.concurrent("ssm-config iam-policy", () => {
     expect(statement(document, "ReadParametersByPath").Resource).toContain(
       "arn:aws:ssm:eu-west-1:123456789012:parameter/app/prod",
     );
+  });
+
+  it("grants the same SQS and SNS actions as the CloudFormation template's ProcessPolicy", async () => {
+    const document = await policy("--path", "/app/prod", "--topic", TOPIC);
+    const template = readFileSync(TEMPLATE, "utf8");
+    // The ProcessPolicy resource runs from its key to the next top-level resource (or the end).
+    const start = template.indexOf("\n  ProcessPolicy:");
+    expect(start).toBeGreaterThan(0);
+    const rest = template.slice(start + 1);
+    const next = rest.slice(1).search(/\n {2}[A-Za-z]+:\n/);
+    const block = next < 0 ? rest : rest.slice(0, next + 1);
+    const fromTemplate = [...block.matchAll(/\b(sqs|sns):[A-Za-z]+/g)].map((match) => match[0]);
+    const fromCli = document.Statement.flatMap((entry) =>
+      Array.isArray(entry.Action) ? entry.Action : [entry.Action],
+    ).filter((action) => /^(sqs|sns):/.test(action));
+
+    expect(fromTemplate.length).toBeGreaterThan(0);
+    expect([...fromCli].sort()).toEqual([...new Set(fromTemplate)].sort());
+    expect(fromCli).not.toContain("sqs:GetQueueUrl");
+  });
+
+  it("--queue-prefix follows snsEventSource's rule: at most 48 characters", async () => {
+    const fits = await runCli([
+      "iam-policy",
+      "--path",
+      "/a",
+      "--topic",
+      TOPIC,
+      "--queue-prefix",
+      "q".repeat(48),
+    ]);
+    const tooLong = await runCli([
+      "iam-policy",
+      "--path",
+      "/a",
+      "--topic",
+      TOPIC,
+      "--queue-prefix",
+      "q".repeat(49),
+    ]);
+
+    expect(fits.code).toBe(0);
+    expect(tooLong.code).toBe(2);
+    expect(tooLong.stderr).toContain("at most 48 characters");
   });
 
   it("without an account says the ARNs match any", async () => {

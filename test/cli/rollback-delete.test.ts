@@ -1,5 +1,12 @@
 import { expect, it } from "vitest";
-import { awsClients, describeMoto, putParameter, uniquePath } from "../support/aws.js";
+import {
+  awsClients,
+  describeMoto,
+  motoEndpoint,
+  putParameter,
+  uniquePath,
+} from "../support/aws.js";
+import { startFaultProxy } from "../support/fault-proxy.js";
 import { atMoto, runCli } from "./run-cli.js";
 import { stored } from "./writing-support.js";
 
@@ -64,16 +71,43 @@ describeMoto("ssm-config rollback", () => {
 describeMoto("ssm-config delete", () => {
   const { ssm } = awsClients();
 
-  it("without --yes and with no terminal to ask on, refuses (exit 2) and deletes nothing", async () => {
+  it("without --yes and with no terminal to ask on, refuses (exit 2) before any call or plan line", async () => {
     const name = `${uniquePath("cli-delete")}/x`;
     await putParameter(ssm, name, "v");
+    const proxy = await startFaultProxy({ target: motoEndpoint });
+    try {
+      const result = await runCli(["delete", "--endpoint", proxy.endpoint, name]);
 
-    const result = await runCli(atMoto("delete", name));
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toContain("refusing to delete without --yes");
+      expect(proxy.stats.received).toBe(0);
+      expect(await stored(ssm, name)).toBeDefined();
+    } finally {
+      await proxy.close();
+    }
+  });
 
-    expect(result.code).toBe(2);
-    expect(result.stdout).toBe(`removed   ${name} (String)\n`);
-    expect(result.stderr).toContain("refusing to delete 1 parameter without --yes");
-    expect(await stored(ssm, name)).toBeDefined();
+  it("an AWS failure while deleting is exit 3; without --yes it is still the refusal, exit 2", async () => {
+    const name = `${uniquePath("cli-delete")}/x`;
+    await putParameter(ssm, name, "v");
+    const denied = { status: 400, type: "AccessDeniedException", message: "not allowed" };
+    const proxy = await startFaultProxy({
+      target: motoEndpoint,
+      errors: { GetParameters: denied, DeleteParameters: denied },
+    });
+    try {
+      const confirmed = await runCli(["delete", "--endpoint", proxy.endpoint, name, "--yes"]);
+      const unconfirmed = await runCli(["delete", "--endpoint", proxy.endpoint, name]);
+
+      expect(confirmed.code).toBe(3);
+      expect(confirmed.stderr).toContain("AccessDeniedException");
+      expect(unconfirmed.code).toBe(2);
+      expect(unconfirmed.stderr).toContain("refusing to delete without --yes");
+      expect(await stored(ssm, name)).toBeDefined();
+    } finally {
+      await proxy.close();
+    }
   });
 
   it("standard input that is not a terminal cannot confirm, even when it says yes", async () => {

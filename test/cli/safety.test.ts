@@ -2,8 +2,15 @@ import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { awsClients, describeMoto, putParameter, uniquePath } from "../support/aws.js";
-import { atMoto, runCli } from "./run-cli.js";
+import {
+  awsClients,
+  describeMoto,
+  motoEndpoint,
+  putParameter,
+  uniquePath,
+} from "../support/aws.js";
+import { startFaultProxy } from "../support/fault-proxy.js";
+import { atMoto, runCli, startCli } from "./run-cli.js";
 
 /** A folder holding an executable `probe` script that prints `label`. */
 function probeFolder(label: string): string {
@@ -154,6 +161,39 @@ describeMoto("terminal safety: control characters never reach the terminal raw",
     expect(raw(result.stdout)).toBe(false);
     expect(raw(result.stderr)).toBe(false);
     expect(result.stdout).toMatch(/\\(x1b|u001b)/);
+  });
+
+  it("watch escapes them in its change lines and in a failed check's message", async () => {
+    const root = uniquePath("cli-terminal-watch");
+    await putParameter(ssm, `${root}/motd`, "calm");
+    const proxy = await startFaultProxy({ target: motoEndpoint });
+    const watching = startCli(["watch", "--endpoint", proxy.endpoint, root, "--interval", "1000"], {
+      timeoutMs: 25_000,
+    });
+    try {
+      await watching.waitFor("stderr", /Watching/);
+      await putParameter(ssm, `${root}/motd`, HOSTILE);
+      await watching.waitFor("stdout", /motd updated/);
+      // A hostile endpoint (or proxy) answers the next checks with control characters.
+      const hostile = { status: 400, type: "AccessDeniedException", message: HOSTILE };
+      proxy.set({
+        errors: {
+          DescribeParameters: hostile,
+          GetParametersByPath: hostile,
+          GetParameters: hostile,
+        },
+      });
+      await watching.waitFor("stderr", /check failed/);
+      watching.child.kill("SIGINT");
+      const result = await watching.exited;
+
+      expect(raw(result.stdout)).toBe(false);
+      expect(raw(result.stderr)).toBe(false);
+      expect(result.stderr).toMatch(/\\(x1b|u001b)/);
+    } finally {
+      watching.child.kill("SIGKILL");
+      await proxy.close();
+    }
   });
 
   it("get --json and list --json stay exact", async () => {

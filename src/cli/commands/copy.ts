@@ -10,10 +10,10 @@ import { type Command, ExitCode, writeLines } from "../command.js";
 import { type ListedParameter, plainValue } from "../parameter-listing.js";
 import { loadSchemaModule } from "../schema-module.js";
 import { waitingOn } from "../settling.js";
-import { executePlan, type PlanEntry, printPlan, printResult } from "../writes.js";
+import { applyPlan, type PlanEntry } from "../writes.js";
 import { checkedPath } from "./paths.js";
 import { checkAgainstSchema, printIssues } from "./validate.js";
-import { currentParameters, DRY_RUN, planEntry } from "./writing.js";
+import { currentParameters, DRY_RUN, planEntry, writingOptions } from "./writing.js";
 
 const KEY_CASES = ["preserve", "camel"] as const;
 
@@ -25,7 +25,7 @@ export const copyCommand: Command = {
     "copy <from-path> <to-path> [--schema <module>#<export>] [--key-case preserve|camel] [--key-id <kms key>] [--delete] [--dry-run]",
   ],
   description: [
-    "Copies every parameter under <from-path> to the same key under <to-path> (/app/staging/db/host -> /app/prod/db/host), keeping each parameter's type: a SecureString stays a SecureString, re-encrypted with --key-id when given, else with the account's default key (alias/aws/ssm). Parameters that already hold the same value and type are left alone, so a re-run after a failure writes only what is missing. --delete also removes parameters under <to-path> that <from-path> does not have.",
+    "Copies every parameter under <from-path> to the same key under <to-path> (/app/staging/db/host -> /app/prod/db/host), keeping each parameter's type: a SecureString stays a SecureString, re-encrypted with --key-id when given, else with the account's default key (alias/aws/ssm). Parameters that already hold the same value and type are left alone, so a re-run after a failure writes only what is missing. --delete also removes parameters under <to-path> that <from-path> does not have. A value over 4 KB is written in the Intelligent-Tiering tier (Parameter Store makes it Advanced).",
     "With --schema, the tree <to-path> would hold after the copy is first validated with the application's schema, exactly as validate does (same mapping, same --key-case); if it fails, the issues are printed, nothing is written, and the exit code is 1.",
   ].join("\n\n"),
   options: {
@@ -104,13 +104,12 @@ export const copyCommand: Command = {
         ]);
       }
     }
-    printPlan(io, plan, `${from} -> ${to}`, json);
-    if (flag(options, "dry-run")) {
-      printResult(io, plan, undefined, json);
-      return ExitCode.ok;
-    }
-    const result = await executePlan(await context.ssm(), plan, io);
-    printResult(io, plan, result, json);
+    await applyPlan(
+      plan,
+      `${from} -> ${to}`,
+      // A copy re-encrypts with --key-id, else the destination's default key (CONTRACT §7).
+      writingOptions(context, { keepKeys: false }),
+    );
     return ExitCode.ok;
   },
 };

@@ -5,9 +5,9 @@ import { callAws } from "../aws.js";
 import { type CliIo, type Command, ExitCode, writeLines } from "../command.js";
 import { listParameters } from "../parameter-listing.js";
 import { progressReporter } from "../progress.js";
-import { executePlan, type PlanEntry, printPlan, printResult } from "../writes.js";
+import { applyPlan, executePlan, type PlanEntry, printPlan, printResult } from "../writes.js";
 import { checkedName, checkedPath } from "./paths.js";
-import { DRY_RUN } from "./writing.js";
+import { DRY_RUN, writingOptions } from "./writing.js";
 
 /** `ssm-config delete <name>...` / `delete --path <path>`: deletes, after a confirmation. */
 export const deleteCommand: Command = {
@@ -15,7 +15,7 @@ export const deleteCommand: Command = {
   summary: "delete parameters by name, or everything under a path",
   usage: ["delete <name>... [--yes] [--dry-run]", "delete --path <path> [--yes] [--dry-run]"],
   description:
-    "Deletes the named parameters, or every parameter under --path (recursively), ten names a request. Prints the plan first. Without --yes it asks for confirmation when standard input is a terminal, and otherwise refuses (exit 2), so that a script never deletes by accident. Names that do not exist are reported as absent and skipped, so a re-run after a failure finishes the job.",
+    "Deletes the named parameters, or every parameter under --path (recursively), ten names a request. Prints the plan first. Without --yes (or --dry-run) it asks for confirmation when standard input is a terminal, and otherwise refuses at once (exit 2), before reading anything, so that a script never deletes by accident. Names that do not exist are reported as absent and skipped, so a re-run after a failure finishes the job.",
   options: {
     path: { type: "string", value: "<path>", help: "delete every parameter under this path" },
     yes: { type: "boolean", short: "y", help: "delete without asking" },
@@ -30,8 +30,17 @@ export const deleteCommand: Command = {
     if (rawPath === undefined && positionals.length === 0) {
       throw new UsageError("missing argument <name> (or --path <path>)");
     }
-    const client = await context.ssm();
     const json = flag(options, "json");
+    const dryRun = flag(options, "dry-run");
+    const confirmFirst = !flag(options, "yes") && !dryRun;
+    // Refused before any call and any plan line: a script that forgot --yes learns it at once,
+    // and neither an AWS failure nor a list of names gets in the way of that answer.
+    if (confirmFirst && !io.stdin?.isTTY) {
+      throw new UsageError(
+        "refusing to delete without --yes (standard input is not a terminal to ask on); add --dry-run to see what would be deleted",
+      );
+    }
+    const client = await context.ssm();
     let plan: PlanEntry[];
     let what: string;
     if (rawPath !== undefined) {
@@ -60,35 +69,21 @@ export const deleteCommand: Command = {
       plan = found.map(({ name, type }) => ({ name, action: "removed", type }));
     }
     if (plan.length === 0) {
-      if (json)
-        printResult(
-          io,
-          plan,
-          flag(options, "dry-run") ? undefined : { written: [], removed: [] },
-          true,
-        );
+      if (json) printResult(io, plan, dryRun ? undefined : { written: [], removed: [] }, true);
       else writeLines(io.stderr, [`Nothing to delete for ${what}.`]);
       return ExitCode.ok;
     }
-    printPlan(io, plan, what, json);
-    if (flag(options, "dry-run")) {
-      printResult(io, plan, undefined, json);
-      return ExitCode.ok;
-    }
-    if (!flag(options, "yes")) {
+    if (confirmFirst) {
+      printPlan(io, plan, what, json);
       const count = `${plan.length} parameter${plan.length === 1 ? "" : "s"}`;
-      if (!io.stdin?.isTTY) {
-        throw new UsageError(
-          `refusing to delete ${count} without --yes (standard input is not a terminal to ask on)`,
-        );
-      }
       if (!(await confirm(io, `Delete ${count}? Type "yes" to confirm: `))) {
         writeLines(io.stderr, ["Nothing was deleted."]);
         return ExitCode.usage;
       }
+      printResult(io, plan, await executePlan(client, plan, io), json);
+    } else {
+      await applyPlan(plan, what, writingOptions(context, { keepKeys: false }));
     }
-    const result = await executePlan(client, plan, io);
-    printResult(io, plan, result, json);
     return ExitCode.ok;
   },
 };

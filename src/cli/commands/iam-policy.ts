@@ -1,28 +1,15 @@
+import {
+  DEFAULT_QUEUE_PREFIX,
+  LIST_QUEUES_ACTION,
+  MAX_QUEUE_PREFIX_LENGTH,
+  QUEUE_ACTIONS,
+  QUEUE_PREFIX_PATTERN,
+  TOPIC_ACTIONS,
+} from "../../events/sns-permissions.js";
 import { SECRET_REFERENCE_PREFIX } from "../../mapping/parameter-names.js";
 import { flag, stringList, stringOption, UsageError } from "../args.js";
 import { type Command, ExitCode, writeJson, writeLines } from "../command.js";
 import { checkedName, checkedPath } from "./paths.js";
-
-/** The queue prefix `snsEventSource` uses when none is given. */
-export const DEFAULT_QUEUE_PREFIX = "ssm-config-";
-
-/**
- * The SQS actions `snsEventSource` performs on its own queues: create one with a policy and a
- * heartbeat tag, long-poll, delete or hand back messages, and, at start, find the queues of
- * processes that died (by prefix, by tag) and delete them.
- */
-export const QUEUE_ACTIONS = [
-  "sqs:CreateQueue",
-  "sqs:DeleteQueue",
-  "sqs:GetQueueUrl",
-  "sqs:GetQueueAttributes",
-  "sqs:SetQueueAttributes",
-  "sqs:TagQueue",
-  "sqs:ListQueueTags",
-  "sqs:ReceiveMessage",
-  "sqs:DeleteMessage",
-  "sqs:ChangeMessageVisibility",
-] as const;
 
 /** What the policy is for. */
 export interface PolicyInputs {
@@ -128,13 +115,13 @@ export function leastPrivilegePolicy(inputs: PolicyInputs): {
       {
         Sid: "FindStaleEventQueues",
         Effect: "Allow",
-        Action: "sqs:ListQueues",
+        Action: LIST_QUEUES_ACTION,
         Resource: `arn:${partition}:sqs:${topicRegion}:${topicAccount}:*`,
       },
       {
         Sid: "SubscribeToChangeTopic",
         Effect: "Allow",
-        Action: ["sns:Subscribe", "sns:Unsubscribe", "sns:ListSubscriptionsByTopic"],
+        Action: [...TOPIC_ACTIONS],
         Resource: inputs.topic.arn,
       },
     );
@@ -150,7 +137,6 @@ export function partitionOf(region: string): string {
 }
 
 const TOPIC_ARN = /^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
-const QUEUE_PREFIX = /^[A-Za-z0-9_-]{1,60}$/;
 
 /** `ssm-config iam-policy`: prints the least-privilege IAM policy to load a configuration. */
 export const iamPolicyCommand: Command = {
@@ -198,9 +184,9 @@ export const iamPolicyCommand: Command = {
     if (queuePrefix !== undefined && topicArn === undefined) {
       throw new UsageError("--queue-prefix applies with --topic only");
     }
-    if (queuePrefix !== undefined && !QUEUE_PREFIX.test(queuePrefix)) {
+    if (queuePrefix !== undefined && !QUEUE_PREFIX_PATTERN.test(queuePrefix)) {
       throw new UsageError(
-        '--queue-prefix may hold only letters, digits, "-" and "_", at most 60 characters',
+        `--queue-prefix may hold only letters, digits, "-" and "_", at most ${MAX_QUEUE_PREFIX_LENGTH} characters (as snsEventSource's queuePrefix), not ${JSON.stringify(queuePrefix)}`,
       );
     }
     const account = stringOption(options, "account") ?? topicArn?.split(":")[4];

@@ -2,16 +2,9 @@ import { readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { parseEnv } from "node:util";
 import type { ParameterType } from "@aws-sdk/client-ssm";
-import {
-  choiceOption,
-  expectPositionals,
-  flag,
-  stringList,
-  stringOption,
-  UsageError,
-} from "../args.js";
+import { choiceOption, expectPositionals, stringList, stringOption, UsageError } from "../args.js";
 import { type Command, ExitCode } from "../command.js";
-import { executePlan, printPlan, printResult } from "../writes.js";
+import { applyPlan } from "../writes.js";
 import { checkedPath } from "./paths.js";
 import {
   currentParameters,
@@ -19,6 +12,7 @@ import {
   DRY_RUN,
   planEntry,
   readAll,
+  writingOptions,
 } from "./writing.js";
 
 const FORMATS = ["json", "dotenv"] as const;
@@ -40,7 +34,7 @@ export const importCommand: Command = {
   ],
   description: [
     'Writes each value of <file> (or standard input for "-") as a parameter under <path>. JSON: nested objects become levels ({"db":{"host":"h"}} -> <path>/db/host), numbers and booleans are written as text, an array becomes a StringList. dotenv: each KEY=value line becomes <path>/KEY. The format follows the file name (.json, .env) unless --format says.',
-    "--secure names a key (dotted for JSON: db.password) that becomes a SecureString; a parameter that already is a SecureString stays one. Values that already hold the same value and type are left alone (no new version), so a re-run after a failure writes only what is missing.",
+    "--secure names a key (dotted for JSON: db.password) that becomes a SecureString; a parameter that already is a SecureString stays one, under its current KMS key unless --key-id names another. A value over 4 KB is written in the Intelligent-Tiering tier. Values that already hold the same value and type are left alone (no new version), so a re-run after a failure writes only what is missing.",
   ].join("\n\n"),
   options: {
     format: { type: "string", value: "<format>", help: "json or dotenv (default: by extension)" },
@@ -53,7 +47,7 @@ export const importCommand: Command = {
     "key-id": {
       type: "string",
       value: "<kms key>",
-      help: "the KMS key of the SecureStrings (default: the account's alias/aws/ssm)",
+      help: "the KMS key of the SecureStrings (default: the key each has now, else alias/aws/ssm)",
     },
     ...DRY_RUN,
   },
@@ -102,14 +96,12 @@ export const importCommand: Command = {
       return planEntry(desired, existing);
     });
     plan.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const json = flag(options, "json");
-    printPlan(io, plan, path, json);
-    if (flag(options, "dry-run")) {
-      printResult(io, plan, undefined, json);
-      return ExitCode.ok;
-    }
-    const result = await executePlan(await context.ssm(), plan, io);
-    printResult(io, plan, result, json);
+    await applyPlan(
+      plan,
+      path,
+      // An overwritten SecureString keeps its KMS key unless --key-id names another.
+      writingOptions(context, { keepKeys: true }),
+    );
     return ExitCode.ok;
   },
 };

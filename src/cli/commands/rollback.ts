@@ -1,12 +1,11 @@
-import { DescribeParametersCommand, type ParameterType } from "@aws-sdk/client-ssm";
-import { expectPositionals, flag, stringOption, UsageError } from "../args.js";
-import { callAws } from "../aws.js";
-import { type Command, ExitCode, writeLines } from "../command.js";
+import type { ParameterType } from "@aws-sdk/client-ssm";
+import { expectPositionals, stringOption, UsageError } from "../args.js";
+import { type Command, ExitCode } from "../command.js";
 import { parameterHistory, plainValue } from "../parameter-listing.js";
 import { progressReporter } from "../progress.js";
-import { executePlan, printResult } from "../writes.js";
+import { applyEntry } from "../writes.js";
 import { checkedName } from "./paths.js";
-import { DRY_RUN, planEntry, rememberSensitive } from "./writing.js";
+import { DRY_RUN, planEntry, rememberSensitive, writingOptions } from "./writing.js";
 
 /** `ssm-config rollback <name> --to <version>`: writes an earlier version's value as a new version. */
 export const rollbackCommand: Command = {
@@ -48,42 +47,18 @@ export const rollbackCommand: Command = {
       );
     }
     const type = target.type as ParameterType;
-    const keyId =
-      stringOption(options, "key-id") ??
-      (type === "SecureString" ? await currentKeyId(client, name) : undefined);
+    const keyId = stringOption(options, "key-id");
     const entry = planEntry({ name, type, value: plainValue(target), keyId }, current);
-    const json = flag(options, "json");
-    const line = `${entry.action.padEnd(9)} ${name} (${type}) to the value of version ${to}`;
-    if (flag(options, "dry-run") || entry.action === "unchanged") {
-      if (!json) {
-        const note =
-          entry.action === "unchanged" ? `; version ${current.version} already holds it` : "";
-        writeLines(io.stdout, [`${line}${note}`]);
-      }
-      if (json || flag(options, "dry-run")) {
-        const dryRun = flag(options, "dry-run");
-        printResult(io, [entry], dryRun ? undefined : { written: [], removed: [] }, json);
-      }
-      return ExitCode.ok;
-    }
-    const result = await executePlan(client, [entry], io);
-    if (json) printResult(io, [entry], result, true);
-    else writeLines(io.stdout, [`${line}: version ${result.written[0]?.version ?? "?"}`]);
+    await applyEntry(
+      entry,
+      {
+        line: `${entry.action.padEnd(9)} ${name} (${type}) to the value of version ${to}`,
+        unchangedNote: `; version ${current.version} already holds it`,
+        written: (version) => `: version ${version}`,
+      },
+      // A SecureString keeps its current KMS key unless --key-id names another.
+      writingOptions(context, { keepKeys: true }),
+    );
     return ExitCode.ok;
   },
 };
-
-/** The KMS key a SecureString is encrypted with now, so that a rollback keeps it. */
-async function currentKeyId(
-  client: Awaited<ReturnType<Parameters<Command["run"]>[0]["ssm"]>>,
-  name: string,
-): Promise<string | undefined> {
-  const response = await callAws(name, () =>
-    client.send(
-      new DescribeParametersCommand({
-        ParameterFilters: [{ Key: "Name", Option: "Equals", Values: [name] }],
-      }),
-    ),
-  );
-  return response.Parameters?.[0]?.KeyId;
-}

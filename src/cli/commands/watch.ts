@@ -10,7 +10,8 @@ import { escapeControls } from "../terminal.js";
 import { checkedPath } from "./paths.js";
 
 const DEFAULT_INTERVAL_MS = 10_000;
-const MIN_INTERVAL_MS = 100;
+/** The shortest refresh interval `createConfig` accepts. */
+const MIN_INTERVAL_MS = 1000;
 
 /** `ssm-config watch <path>`: one line per change, names and versions only, until interrupted. */
 export const watchCommand: Command = {

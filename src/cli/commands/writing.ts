@@ -1,7 +1,7 @@
 import type { ParameterType } from "@aws-sdk/client-ssm";
 import { SensitiveString } from "../../sensitive.js";
 import { awsErrorName } from "../../sources/aws/aws-errors.js";
-import type { CommandOption } from "../args.js";
+import { type CommandOption, flag } from "../args.js";
 import type { CommandContext } from "../command.js";
 import {
   getParameter,
@@ -10,12 +10,26 @@ import {
   plainValue,
 } from "../parameter-listing.js";
 import { progressReporter } from "../progress.js";
-import type { PlanEntry } from "../writes.js";
+import type { ApplyOptions, PlanEntry } from "../writes.js";
 
 /** `--dry-run`, which every writing command accepts. */
 export const DRY_RUN: Readonly<Record<string, CommandOption>> = {
   "dry-run": { type: "boolean", help: "print the plan only; write nothing" },
 };
+
+/** How the command ends, from its context: `--dry-run`, `--json`, and its client. */
+export function writingOptions(
+  context: CommandContext,
+  options: { keepKeys: boolean },
+): ApplyOptions {
+  return {
+    io: context.io,
+    client: () => context.ssm(),
+    dryRun: flag(context.options, "dry-run"),
+    json: flag(context.options, "json"),
+    keepKeys: options.keepKeys,
+  };
+}
 
 /** The Parameter Store types a writing command may set. */
 export const PARAMETER_TYPES = ["String", "StringList", "SecureString"] as const;

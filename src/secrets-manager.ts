@@ -10,4 +10,4 @@ export { describeSecretVersions } from "./sources/secrets-manager/describe-secre
 export {
   type SecretsManagerSourceOptions,
   secretsManagerSource,
-} from "./sources/secrets-manager.js";
+} from "./sources/secrets-manager/source.js";

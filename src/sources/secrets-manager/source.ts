@@ -1,14 +1,14 @@
 import pLimit from "p-limit";
-import { optionsError } from "../errors/config-load-error.js";
-import { checkIntegerOption } from "../errors/option-checks.js";
-import { parseBindingKey } from "../mapping/parameter-names.js";
-import { SensitiveString } from "../sensitive.js";
-import { toDate } from "./aws/aws-dates.js";
-import { awsErrorName, toLoadError } from "./aws/aws-errors.js";
-import { chunk } from "./aws/batches.js";
-import { type AwsClientLike, DEFAULT_REQUEST_HANDLER } from "./aws/client-defaults.js";
-import { sameSecret } from "./aws/secret-ids.js";
-import { describeSecretVersion } from "./aws/secret-versions.js";
+import { optionsError } from "../../errors/config-load-error.js";
+import { checkIntegerOption } from "../../errors/option-checks.js";
+import { parseBindingKey } from "../../mapping/parameter-names.js";
+import { SensitiveString } from "../../sensitive.js";
+import { toDate } from "../aws/aws-dates.js";
+import { awsErrorName, toLoadError } from "../aws/aws-errors.js";
+import { chunk } from "../aws/batches.js";
+import { type AwsClientLike, DEFAULT_REQUEST_HANDLER } from "../aws/client-defaults.js";
+import { sameSecret } from "../aws/secret-ids.js";
+import { describeSecretVersion } from "../aws/secret-versions.js";
 import {
   type ChangeNotice,
   type ConfigSource,
@@ -18,7 +18,7 @@ import {
   type SourceContext,
   type SourceState,
   sameDueDates,
-} from "./contract.js";
+} from "../contract.js";
 
 /** Options of {@link secretsManagerSource}. */
 export interface SecretsManagerSourceOptions {

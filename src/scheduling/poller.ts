@@ -4,7 +4,10 @@ import { type Clock, clampDelay, MAX_TIMER_MS, type TimerHandle } from "./clock.
 
 /** Options of periodic refresh (the polling part of `createConfig`'s `refresh` option). */
 export interface PollingOptions {
-  /** Time between refreshes, from 1000 ms (one second) to 2^31 - 1 ms (about 24.8 days). */
+  /**
+   * Time between refreshes, from 100 ms to 2^31 - 1 ms (about 24.8 days). Below 100 ms polling
+   * would be continuous; in production, seconds to minutes (each check is a call per 50 names).
+   */
   intervalMs: number;
   /**
    * Spread of each interval as a fraction from 0 to 1: 0.1 waits between 90% and 110% of
@@ -21,7 +24,7 @@ export interface PollingOptions {
 }
 
 /** The shortest polling interval: anything shorter is a busy loop against AWS. */
-export const MIN_INTERVAL_MS = 1_000;
+export const MIN_INTERVAL_MS = 100;
 /** The shortest first backoff after a failed poll. */
 export const MIN_BACKOFF_MS = 100;
 

@@ -46,6 +46,9 @@ async function proxy(options: FaultProxyOptions): Promise<FaultProxy> {
 const NOWHERE = "http://127.0.0.1:9";
 const Flag = z.object({ flag: z.string() });
 
+/** Room for a loaded 2-core machine in an upper bound that only has to beat a hang. */
+const LOADED_MACHINE_SLACK_MS = 5_000;
+
 describe("the backend is down at the first load", () => {
   it("rejects with ConfigLoadError within maxAttempts x timeout + backoff when nothing listens", async () => {
     const port = await freePort();
@@ -63,8 +66,9 @@ describe("the backend is down at the first load", () => {
       /Could not read "\/down" from Parameter Store/,
     );
     expect(((error as ConfigLoadError).cause as { code?: string }).code).toBe("ECONNREFUSED");
-    // 3 attempts of at most 1 s each, plus SDK backoff of at most 50 + 100 ms.
-    expect(elapsed).toBeLessThan(3 * 1_000 + 150 + 500);
+    // 3 attempts of at most 1 s each, plus SDK backoff of at most 50 + 100 ms; the slack absorbs a
+    // loaded machine, and is still far from a load that never ends.
+    expect(elapsed).toBeLessThan(3 * 1_000 + 150 + LOADED_MACHINE_SLACK_MS);
     reportFigure("load against a refused port (3 attempts), ms", elapsed);
   });
 
@@ -85,7 +89,8 @@ describe("the backend is down at the first load", () => {
     expect(silent.stats.received).toBe(2);
     // Both attempts waited their full 300 ms: the timeout, not luck, ended the load.
     expect(elapsed).toBeGreaterThanOrEqual(2 * 300 - 20);
-    expect(elapsed).toBeLessThan(2 * 300 + 50 + 700);
+    // Far below the silent proxy's 60 s: the timeout ended it.
+    expect(elapsed).toBeLessThan(2 * 300 + 50 + LOADED_MACHINE_SLACK_MS);
     reportFigure("load against a silent backend (2 attempts x 300 ms), ms", elapsed);
   });
 
@@ -103,7 +108,8 @@ describe("the backend is down at the first load", () => {
     await config.close();
     const error = await loading;
 
-    expect(Date.now() - started).toBeLessThan(1_000);
+    // Far below the silent proxy's 60 s: close() ended it.
+    expect(Date.now() - started).toBeLessThan(LOADED_MACHINE_SLACK_MS);
     expect(error).toBeInstanceOf(ConfigLoadError);
   });
 });
@@ -131,8 +137,8 @@ describeMoto("a slow backend", () => {
 
     expect(error).toBeInstanceOf(ConfigLoadError);
     expect(((error as ConfigLoadError).cause as Error).name).toBe("TimeoutError");
+    // The timeout, not the answer, ended it: a TimeoutError (above), after at least its 150 ms.
     expect(failedAfter).toBeGreaterThanOrEqual(140);
-    expect(failedAfter).toBeLessThan(400);
     expect(value).toEqual({ flag: "on" });
     expect(loadedAfter).toBeGreaterThanOrEqual(390);
   });
@@ -152,9 +158,11 @@ describeMoto("a slow backend", () => {
     await putParameter(admin, `${root}/flag`, "off");
 
     const started = Date.now();
-    await expect(config.refresh()).rejects.toBeInstanceOf(ConfigLoadError);
-
-    expect(Date.now() - started).toBeLessThan(600);
+    // Without the 200 ms timeout the refresh would succeed after the proxy's 1 s delay.
+    const failure = await config.refresh().catch((caught: unknown) => caught);
+    expect(failure).toBeInstanceOf(ConfigLoadError);
+    expect(((failure as ConfigLoadError).cause as Error).name).toBe("TimeoutError");
+    reportFigure("refresh against a slow backend (200 ms timeout), ms", Date.now() - started);
     expect(errors).toHaveLength(1);
     expect(config.current).toBe(loaded);
     expect(config.revision).toBe(1);

@@ -101,8 +101,9 @@ describeMoto("throttling (SSM's ThrottlingException, HTTP 400, from a loopback p
     );
     expect(((error as ConfigLoadError).cause as Error).name).toBe("ThrottlingException");
     expect(proxy.stats.received).toBe(3);
-    // The SDK waits at most 1 s, then 2 s, between throttled attempts.
-    expect(elapsed).toBeLessThan(3_000 + 1_000);
+    // The SDK waits at most 1 s, then 2 s, between throttled attempts (plus room for a loaded
+    // machine: the point is that it gives up, not how fast).
+    expect(elapsed).toBeLessThan(3_000 + 5_000);
     reportFigure("100% throttling, default client: requests / ms to ConfigLoadError", [
       proxy.stats.received,
       elapsed,

@@ -22,6 +22,7 @@ import {
   topicSubscriptions,
 } from "../support/fleet.js";
 import { closeAfterEach } from "../support/loaders.js";
+import { runScript } from "../support/run-script.js";
 
 const track = closeAfterEach();
 const children: ChildProcess[] = [];
@@ -134,7 +135,7 @@ describeMoto("snsEventSource: queues of dead processes", () => {
     await putParameter(clients.ssm, `${root}/flag`, "off");
     const { topicArn, prefix } = await fleetTopic(sns);
     const script = fileURLToPath(new URL("../fixtures/sns-process.ts", import.meta.url));
-    const child = spawn(process.execPath, ["--import", "tsx", script], {
+    const { code, stdout, stderr } = await runScript(script, {
       env: {
         ...process.env,
         MOTO_ENDPOINT: motoEndpoint,
@@ -143,24 +144,8 @@ describeMoto("snsEventSource: queues of dead processes", () => {
         QUEUE_PREFIX: prefix,
         CLOSE_AFTER_LOAD: "1",
       },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    children.push(child);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-
-    const code = await new Promise<number | null>((resolve) => {
-      const timer = setTimeout(() => resolve(null), 25_000);
-      child.on("exit", (exitCode) => {
-        clearTimeout(timer);
-        resolve(exitCode);
-      });
+      timeoutMs: 25_000,
+      onSpawn: (child) => children.push(child),
     });
 
     expect(stderr).toBe("");

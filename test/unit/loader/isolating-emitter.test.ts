@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { EventEmitter } from "eventemitter3";
 import { describe, expect, it } from "vitest";
@@ -10,6 +9,7 @@ import {
 import { createConfig } from "../../../src/loader/create-config.js";
 import { IsolatingEmitter } from "../../../src/loader/isolating-emitter.js";
 import { memorySource } from "../../../src/sources/memory.js";
+import { runScript } from "../../support/run-script.js";
 
 interface TestEvents {
   change: (value: number) => unknown;
@@ -338,29 +338,3 @@ describe("a loader with failing listeners, in a process of its own", () => {
     });
   });
 });
-
-/** Runs a TypeScript script in a child process; kills it after 20 s. */
-async function runScript(script: string) {
-  const child = spawn(process.execPath, ["--import", "tsx", script], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const code = await new Promise<number | null>((resolve) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      resolve(null);
-    }, 20_000);
-    child.on("exit", (exitCode) => {
-      clearTimeout(timer);
-      resolve(exitCode);
-    });
-  });
-  return { code, stdout, stderr };
-}

@@ -1,10 +1,9 @@
-import { createServer, request as forward } from "node:http";
-import type { Socket } from "node:net";
 import {
   DescribeParametersCommand,
   GetParameterCommand,
   type SSMClient,
 } from "@aws-sdk/client-ssm";
+import { startFaultProxy } from "../support/fault-proxy.js";
 
 /** A parameter as moto holds it (decrypted), or `undefined` when it does not exist. */
 export async function stored(
@@ -39,60 +38,20 @@ export interface RecordingProxy {
 /**
  * Starts a proxy on 127.0.0.1 that forwards to `target` and records what the CLI asked: moto
  * accepts some requests whose effect it does not model (a PutParameter without `KeyId` keeps the
- * old key there), so a test checks the request itself as well.
+ * old key there), so a test checks the request itself as well. The fault proxy, with no faults.
  */
 export async function startRecordingProxy(target: string): Promise<RecordingProxy> {
-  const url = new URL(target);
-  const seen: Array<{ operation: string; body: string }> = [];
-  const sockets = new Set<Socket>();
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      const body = Buffer.concat(chunks);
-      const header = request.headers["x-amz-target"];
-      const operation = typeof header === "string" ? (header.split(".").pop() ?? "") : "unknown";
-      seen.push({ operation, body: body.toString("utf8") });
-      const outgoing = forward(
-        {
-          host: url.hostname,
-          port: url.port,
-          method: request.method,
-          path: request.url,
-          headers: request.headers,
-        },
-        (answer) => {
-          response.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(response);
-        },
-      );
-      outgoing.on("error", () => response.socket?.destroy());
-      outgoing.end(body);
-    });
-  });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
+  const proxy = await startFaultProxy({ target });
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: proxy.endpoint,
     bodies: (operation) =>
-      seen
+      proxy.stats.requests
         .filter((entry) => entry.operation === operation)
         .map((entry) => JSON.parse(entry.body) as Record<string, unknown>),
     get operations() {
-      return seen.map((entry) => entry.operation);
+      return proxy.stats.requests.map((entry) => entry.operation);
     },
-    close() {
-      for (const socket of sockets) socket.destroy();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => proxy.close(),
   };
 }
 

@@ -43,6 +43,8 @@ export interface FaultStats {
   byOperation: Map<string, number>;
   /** Arrival time (ms since epoch) of each request, in order. */
   arrivals: number[];
+  /** Every request's operation and body text, in arrival order. */
+  requests: Array<{ operation: string; body: string }>;
 }
 
 /** A loopback HTTP proxy in front of moto that injects AWS faults. */
@@ -71,6 +73,7 @@ function emptyStats(): FaultStats {
     reset: 0,
     byOperation: new Map(),
     arrivals: [],
+    requests: [],
   };
 }
 
@@ -149,6 +152,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       const operation =
         typeof targetHeader === "string" ? (targetHeader.split(".").pop() ?? "") : "unknown";
       stats.byOperation.set(operation, (stats.byOperation.get(operation) ?? 0) + 1);
+      stats.requests.push({ operation, body: Buffer.concat(chunks).toString("utf8") });
       const draw = random();
       const { throttleFraction, resetFraction, delayMs } = settings;
       const injected = settings.errors[operation];

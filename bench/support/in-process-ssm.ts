@@ -1,4 +1,5 @@
 import { SSMClient } from "@aws-sdk/client-ssm";
+import { page } from "../../test/support/fake-ssm.js";
 import { clientSettings, mixedParameters, type SeedParameter } from "./aws.js";
 
 /** One parameter held by an {@link InProcessParameterStore}. */
@@ -197,21 +198,6 @@ function full(parameter: HeldParameter) {
     ARN: `arn:aws:ssm:us-east-1:123456789012:parameter${parameter.name}`,
     DataType: "text",
   };
-}
-
-function page<T>(
-  items: readonly HeldParameter[],
-  token: unknown,
-  size: number,
-  shape: (parameter: HeldParameter) => T,
-): { Parameters: T[]; NextToken?: string } {
-  const start = typeof token === "string" && token ? Number(token) : 0;
-  const end = start + size;
-  const result: { Parameters: T[]; NextToken?: string } = {
-    Parameters: items.slice(start, end).map(shape),
-  };
-  if (end < items.length) result.NextToken = String(end);
-  return result;
 }
 
 function named(name: string, message: string): Error {

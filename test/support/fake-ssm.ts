@@ -383,11 +383,12 @@ export class FakeSsmClient implements SsmClientLike {
   }
 }
 
-function page<T>(
-  items: readonly StoredParameter[],
+/** One page of `items` as Parameter Store pages them: `NextToken` is the next start index. */
+export function page<Item, T>(
+  items: readonly Item[],
   token: unknown,
   size: number,
-  shape: (parameter: StoredParameter) => T,
+  shape: (item: Item) => T,
 ): { Parameters: T[]; NextToken?: string } {
   const start = typeof token === "string" && token ? Number(token) : 0;
   const end = start + size;

@@ -278,24 +278,6 @@ export function freezeSnapshot<T>(
   return value;
 }
 
-/** Freezes a value and everything reachable from it, without redacted printing. Iterative. */
-export function deepFreeze<T>(value: T): T {
-  const seen = new Set<object>();
-  const pending: unknown[] = [value];
-  while (pending.length > 0) {
-    const item = pending.pop();
-    if (typeof item !== "object" || item === null || seen.has(item)) continue;
-    seen.add(item);
-    if (ArrayBuffer.isView(item)) continue;
-    for (const key of Reflect.ownKeys(item)) {
-      const descriptor = Object.getOwnPropertyDescriptor(item, key);
-      if (descriptor && "value" in descriptor) pending.push(descriptor.value);
-    }
-    Object.freeze(item);
-  }
-  return value;
-}
-
 /**
  * A deep copy of a validated snapshot that is safe to log. A leaf becomes `[REDACTED]` when it
  * sits under a sensitive key, or when it derives from a secret wherever the schema put it: a

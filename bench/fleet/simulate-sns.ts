@@ -5,11 +5,10 @@ import "@aws-sdk/client-sqs";
 import { z } from "zod";
 import { snsEventSource } from "../../src/events/sns.js";
 import { type ChangeEvent, type ConfigLoader, createConfig, ssmSource } from "../../src/index.js";
-import { FakeParameterStore, FakeSsmClient, TrafficLog } from "../../test/support/fake-ssm.js";
 import { parameterChangeEvent } from "../support/aws.js";
 import { quantile } from "../support/stats.js";
 import { FakeFleetBackend } from "./fake-queues.js";
-import { TokenBucket } from "./token-bucket.js";
+import { FLEET_ROOT, fleetParameterStore } from "./fleet-store.js";
 import { seededRandom, VirtualClock } from "./virtual-clock.js";
 
 /** A fleet on the real wiring: `snsEventSource` per process, one topic, churn. */
@@ -77,7 +76,6 @@ export interface SnsFleetOutcome {
   wallMs: number;
 }
 
-const ROOT = "/fleet/app";
 const OTHER = "/fleet/other-app";
 
 interface Process {
@@ -108,24 +106,8 @@ export async function simulateSnsFleet(settings: SnsFleetSettings): Promise<SnsF
 
 async function run(settings: SnsFleetSettings, wallStart: number): Promise<SnsFleetOutcome> {
   const clock = new VirtualClock(settings.seed);
-  const store = new FakeParameterStore(() => clock.now());
-  const names = Array.from(
-    { length: settings.parametersPerInstance },
-    (_, index) => `${ROOT}/g${index % 10}/p${String(index).padStart(3, "0")}`,
-  );
-  names.forEach((name, index) => {
-    store.put(name, `value-${index}-0`);
-  });
+  const { store, names, bucket, log, client: ssm } = fleetParameterStore(clock, settings);
   store.put(`${OTHER}/flag`, "x");
-  const bucket = new TokenBucket(settings.ratePerSecond, clock);
-  bucket.enforcing = false;
-  const log = new TrafficLog();
-  const ssm = new FakeSsmClient(store, {
-    clock,
-    latencyMs: settings.latencyMs,
-    quota: bucket,
-    log,
-  });
   const backend = new FakeFleetBackend(clock, settings.latencyMs);
   const owners = new Map<string, Process>();
   const schema = z.record(z.string(), z.record(z.string(), z.string()));
@@ -145,7 +127,7 @@ async function run(settings: SnsFleetSettings, wallStart: number): Promise<SnsFl
     };
     const config = createConfig({
       schema,
-      sources: [ssmSource({ client: ssmOfProcess, path: ROOT })],
+      sources: [ssmSource({ client: ssmOfProcess, path: FLEET_ROOT })],
       refresh: { intervalMs: 15 * 60_000, jitter: 0.5 },
       eventSpreadMs: settings.eventSpreadMs,
       clock,

@@ -6,10 +6,9 @@ import {
   type PollingOptions,
   ssmSource,
 } from "../../src/index.js";
-import { FakeParameterStore, FakeSsmClient, TrafficLog } from "../../test/support/fake-ssm.js";
 import { parameterChangeEvent } from "../support/aws.js";
 import { quantile } from "../support/stats.js";
-import { TokenBucket } from "./token-bucket.js";
+import { FLEET_ROOT, fleetParameterStore } from "./fleet-store.js";
 import { seededRandom, VirtualClock } from "./virtual-clock.js";
 
 /** How an instance stays current. */
@@ -81,7 +80,6 @@ export interface FleetOutcome {
   wallMs: number;
 }
 
-const ROOT = "/fleet/app";
 const SERIES_WINDOW_S = 10;
 
 /**
@@ -112,23 +110,7 @@ async function run(
   wallStart: number,
 ): Promise<FleetOutcome> {
   const clock = new VirtualClock(settings.seed);
-  const store = new FakeParameterStore(() => clock.now());
-  const names = Array.from(
-    { length: settings.parametersPerInstance },
-    (_, index) => `${ROOT}/g${index % 10}/p${String(index).padStart(3, "0")}`,
-  );
-  names.forEach((name, index) => {
-    store.put(name, `value-${index}-0`, index % 5 === 4 ? "SecureString" : "String");
-  });
-  const bucket = new TokenBucket(settings.ratePerSecond, clock);
-  bucket.enforcing = false;
-  const log = new TrafficLog();
-  const client = new FakeSsmClient(store, {
-    clock,
-    latencyMs: settings.latencyMs,
-    quota: bucket,
-    log,
-  });
+  const { store, names, bucket, log, client } = fleetParameterStore(clock, settings, 5);
   const schema = z.record(z.string(), z.record(z.string(), z.string()));
 
   const changedAt = new Map<string, number>();
@@ -139,7 +121,7 @@ async function run(
   for (let index = 0; index < settings.instances; index++) {
     const config = createConfig({
       schema,
-      sources: [ssmSource({ client, path: ROOT })],
+      sources: [ssmSource({ client, path: FLEET_ROOT })],
       refresh: strategy.refresh,
       eventSpreadMs: strategy.eventSpreadMs,
       clock,

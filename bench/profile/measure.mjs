@@ -338,6 +338,28 @@ if (what.includes("heapsnap")) {
   globalThis.keep = config;
 }
 
+if (what.includes("heapdiff")) {
+  // Two heap snapshots, before and after one load of N = 10,000 (store emptied), for
+  // diffing by (type, name): what a held parameter costs, object by object.
+  const { writeHeapSnapshot } = await import("node:v8");
+  const n = 10000,
+    root = "/bench/hdiff";
+  const store = mixed(root, n);
+  const client = store.client();
+  const warm = createConfig({ schema: MixedTree, sources: [ssmSource({ client, path: root })] });
+  await warm.load();
+  await warm.close();
+  store.cache.clear();
+  await settled();
+  writeHeapSnapshot(process.env.SNAP_A ?? "/tmp/a.heapsnapshot");
+  const config = createConfig({ schema: MixedTree, sources: [ssmSource({ client, path: root })] });
+  await config.load();
+  store.cache.clear();
+  await settled();
+  writeHeapSnapshot(process.env.SNAP_B ?? "/tmp/b.heapsnapshot");
+  globalThis.keep = config;
+}
+
 if (what.includes("loadprof")) {
   // Only loads at N = 10,000: run with --cpu-prof to see where a load's own work goes.
   const n = 10000,

@@ -476,18 +476,30 @@ function materialOf(entry: ParameterEntry): readonly SecretMaterial[] {
   return material;
 }
 
-/** A scrubber that knows every secret of the given entry sets. */
-export function scrubberFor(
-  ...entrySets: Array<ReadonlyMap<string, ParameterEntry> | undefined>
+/** True when an entry holds a secret: it is sensitive, or its value is a `SensitiveString`. */
+export function holdsSecret(entry: ParameterEntry): boolean {
+  return entry.sensitive || entry.value instanceof SensitiveString;
+}
+
+/** A scrubber that knows every secret of the given entries. */
+export function scrubberOf(
+  ...entryLists: Array<Iterable<ParameterEntry> | undefined>
 ): SecretScrubber {
   const scrubber = new SecretScrubber();
-  for (const entries of entrySets) {
-    for (const entry of entries?.values() ?? []) {
-      if (!entry.sensitive && !(entry.value instanceof SensitiveString)) continue;
+  for (const entries of entryLists) {
+    for (const entry of entries ?? []) {
+      if (!holdsSecret(entry)) continue;
       for (const material of materialOf(entry)) scrubber.addMaterial(material);
     }
   }
   return scrubber;
+}
+
+/** A scrubber that knows every secret of the given entry sets. */
+export function scrubberFor(
+  ...entrySets: Array<ReadonlyMap<string, ParameterEntry> | undefined>
+): SecretScrubber {
+  return scrubberOf(...entrySets.map((entries) => entries?.values()));
 }
 
 /** Scrubbers of applied entry sets, built once each: failing refreshes and redactions reuse them. */

@@ -4,7 +4,13 @@ import {
   type SSMClient,
 } from "@aws-sdk/client-ssm";
 import { createConfig, ssmSource } from "../../src/index.js";
-import { MixedTree, parameterChangeEvent, parameterName, valueFor } from "../support/aws.js";
+import {
+  MixedTree,
+  parameterChangeEvent,
+  parameterName,
+  ReturnsInput,
+  valueFor,
+} from "../support/aws.js";
 import { collector } from "../support/heap.js";
 import { InProcessParameterStore } from "../support/in-process-ssm.js";
 import { type BenchEnv, measureCpu, rotate, type ScenarioResult } from "../support/results.js";
@@ -16,8 +22,9 @@ import { median, round } from "../support/stats.js";
  * one `refresh()` that finds it (DescribeParameters over the path, then one GetParameters).
  * The refresh's version listing is O(N) SDK work by nature, so it is also measured alone (the
  * floor) and subtracted. Also measured: the schema alone, validating the whole tree (the one
- * O(N) step the target allows). Powertools has no equivalent: it has no events and no
- * refresh; its only way to see a change is to fetch again (scenario 4).
+ * O(N) step the target allows), and handleEvent on a second loader whose schema returns its
+ * input (ssm-config's own work, without the schema's). Powertools has no equivalent: it has no
+ * events and no refresh; its only way to see a change is to fetch again (scenario 4).
  */
 export async function eventCost(env: BenchEnv, n: number): Promise<ScenarioResult> {
   const gc = collector();
@@ -27,14 +34,22 @@ export async function eventCost(env: BenchEnv, n: number): Promise<ScenarioResul
   const floorClient = store.client();
   const config = createConfig({ schema: MixedTree, sources: [ssmSource({ client, path: root })] });
   await config.load();
+  const ownRoot = `/bench/events-own${n}`;
+  const ownStore = InProcessParameterStore.mixed(ownRoot, n);
+  const ownClient = ownStore.client();
+  const own = createConfig({
+    schema: ReturnsInput,
+    sources: [ssmSource({ client: ownClient, path: ownRoot })],
+  });
+  await own.load();
 
   // Each change writes a new value of a String parameter (index divisible by 3), a different one
   // each time.
   let generation = 0;
-  const change = () => {
+  const change = (where = store, under = root) => {
     const index = ((generation * 37) % Math.floor(n / 3)) * 3;
-    const name = parameterName(root, index);
-    store.put(name, valueFor(index, "String", ++generation), "String");
+    const name = parameterName(under, index);
+    where.put(name, valueFor(index, "String", ++generation), "String");
     return name;
   };
   const measure = async (work: () => Promise<number>, expected = 1) => {
@@ -52,6 +67,10 @@ export async function eventCost(env: BenchEnv, n: number): Promise<ScenarioResul
       const name = change();
       return measure(async () => (await config.handleEvent(parameterChangeEvent(name))).length);
     },
+    eventOwn: () => {
+      const name = change(ownStore, ownRoot);
+      return measure(async () => (await own.handleEvent(parameterChangeEvent(name))).length);
+    },
     refresh: () => {
       change();
       return measure(async () => (await config.refresh()).length);
@@ -65,7 +84,9 @@ export async function eventCost(env: BenchEnv, n: number): Promise<ScenarioResul
       }),
   });
   await config.close();
+  await own.close();
   client.destroy();
+  ownClient.destroy();
   floorClient.destroy();
 
   const floor = median(samples.floor);
@@ -76,6 +97,7 @@ export async function eventCost(env: BenchEnv, n: number): Promise<ScenarioResul
     n,
     ours: {
       handleEventCpuMs: round(median(samples.event)),
+      handleEventOwnCpuMs: round(median(samples.eventOwn)),
       refreshCpuMs: round(refreshCpu),
       refreshFloorCpuMs: round(floor),
       // Paired by round, so that drift between rounds cancels.
@@ -91,7 +113,8 @@ export async function eventCost(env: BenchEnv, n: number): Promise<ScenarioResul
     betterWhen: "lower",
     notes: [
       "CPU is this process's user + system time (process.cpuUsage()) from the call until it resolved, with the SDK answering from memory (a custom requestHandler), so it is ssm-config's work plus the SDK's for its calls.",
-      "handleEvent: one EventBridge Parameter Store Change event naming the changed parameter: parsing it, one GetParameters, and applying the change (merge, diff, scrubber, tree, schema, freeze, swap, change event).",
+      "handleEvent: one EventBridge Parameter Store Change event naming the changed parameter: parsing it, one GetParameters, and applying the change (merge, diff, tree, schema, keeping the previous snapshot's unchanged branches, freeze, swap, change event).",
+      "handleEvent, schema returns its input: the same on a second loader whose schema accepts the tree as it is, so that what is left is ssm-config's own work and the SDK's call; the zod schema's part is the difference (validating the whole tree, and comparing its brand-new output with the previous snapshot to keep unchanged branches).",
       `refresh(): the version check over the whole path (ceil(N/50) DescribeParameters pages) and one GetParameters, then applying as above. Its floor is the same SDK calls sent directly (${Math.ceil(n / 50)} DescribeParameters pages + one GetParameters): O(N) by nature; "own" is the median over rounds of refresh minus the same round's floor.`,
       "schema: the zod schema alone, validating the whole plain tree once; the one O(N) step the target allows.",
       "Powertools has no equivalent: it has no change events and no refresh; it sees a change only by fetching again once its cache expired (scenario 4).",

@@ -2,6 +2,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { type ParameterType, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import pLimit from "p-limit";
 import { z } from "zod";
+import type { StandardSchemaV1 } from "../../src/schema/standard-schema.js";
 
 /**
  * The SDK settings every scenario gives both libraries: the same endpoint, region and static
@@ -61,6 +62,18 @@ export const MixedTree = z.record(
   z.string(),
   z.record(z.string(), z.union([z.string(), z.array(z.string())])),
 );
+
+/**
+ * A Standard Schema that accepts the tree and returns it as it is: with it, what a change costs
+ * is ssm-config's own work alone (what MixedTree adds is the schema's).
+ */
+export const ReturnsInput: StandardSchemaV1<unknown, z.infer<typeof MixedTree>> = {
+  "~standard": {
+    version: 1,
+    vendor: "bench",
+    validate: (value) => ({ value: value as z.infer<typeof MixedTree> }),
+  },
+};
 
 /** Writes parameters with a few requests in flight (moto is one Python process). */
 export async function seed(

@@ -199,6 +199,7 @@ function eventCostSection(results: ScenarioResult[]): string[] {
   const first = results[0];
   const rows = results.map(({ n, ours: o }) => [
     n.toLocaleString("en-US"),
+    ms(o.handleEventOwnCpuMs),
     ms(o.handleEventCpuMs),
     ms(o.refreshCpuMs),
     ms(o.refreshFloorCpuMs),
@@ -214,6 +215,7 @@ function eventCostSection(results: ScenarioResult[]): string[] {
     };
     rows.push([
       `${last.n.toLocaleString("en-US")} / ${first.n.toLocaleString("en-US")}`,
+      growth("handleEventOwnCpuMs"),
       growth("handleEventCpuMs"),
       growth("refreshCpuMs"),
       growth("refreshFloorCpuMs"),
@@ -225,7 +227,8 @@ function eventCostSection(results: ScenarioResult[]): string[] {
     ...table(
       [
         "N",
-        "handleEvent CPU",
+        "handleEvent CPU, own work (schema returns its input)",
+        "handleEvent CPU, zod schema",
         "refresh() CPU",
         "refresh: SDK calls alone",
         "refresh: own (minus SDK)",

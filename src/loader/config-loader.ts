@@ -30,6 +30,7 @@ import { freezeSnapshot, redactSnapshot, SensitivePaths } from "./frozen-snapsho
 import { IsolatingEmitter } from "./isolating-emitter.js";
 import { type Change, diffKeys } from "./snapshot-diff.js";
 import { emptyWork, mergeWork, SyncQueue, type SyncWork } from "./sync-queue.js";
+import { keepUnchangedBranches } from "./unchanged-branches.js";
 
 /** Payload of the `change` event: what changed (names and versions only) and both snapshots. */
 export interface ChangeEvent<T> {
@@ -273,7 +274,7 @@ export class ConfigLoader<T> extends IsolatingEmitter<ConfigEvents<T>> {
   redacted(): T {
     const state = this.#state;
     if (!state) return this.current;
-    return redactSnapshot(state.value, state.paths, appliedScrubber(state.entries)) as T;
+    return redactSnapshot(state.value, state.paths) as T;
   }
 
   /** Per key: the parameter and the SSM `Version` or Secrets Manager `VersionId` behind it. */
@@ -329,7 +330,7 @@ export class ConfigLoader<T> extends IsolatingEmitter<ConfigEvents<T>> {
     const { value } = await this.#validate(merged, () => buildTree(merged.entries.values()));
     if (this.#closing) throw closedError();
     const paths = new SensitivePaths(merged.entries.values());
-    const frozen = freezeSnapshot(value, paths, lazyScrubber(merged.entries));
+    const frozen = freezeSnapshot(value, paths);
     this.#state = {
       value: frozen,
       revision: 1,
@@ -432,7 +433,10 @@ export class ConfigLoader<T> extends IsolatingEmitter<ConfigEvents<T>> {
     );
     if (this.#closing || this.#state !== state) return [];
     const paths = state.paths.update(state.entries, merged.entries, merged.touched);
-    const current = freezeSnapshot(value, paths, lazyScrubber(merged.entries));
+    // Same secrets: branches equal to the previous snapshot's are that snapshot's (frozen) ones.
+    const shared =
+      value === tree || paths !== state.paths ? value : keepUnchangedBranches(value, state.value);
+    const current = freezeSnapshot(shared, paths);
     const revision = changes.length > 0 ? state.revision + 1 : state.revision;
     if (changes.length > 0) this.#replacedEntries = state.entries;
     this.#state = {
@@ -535,10 +539,6 @@ function closedError(): ConfigLoadError {
  * as an arrow function inside the loader's methods: a closure there shares its method's context,
  * which holds the previous applied state, so every snapshot would keep the one before it alive.
  */
-function lazyScrubber(entries: ReadonlyMap<string, ParameterEntry>): () => SecretScrubber {
-  return () => appliedScrubber(entries);
-}
-
 /** The tree of a new merge: the applied tree patched at the touched keys, or built whole. */
 function treeFor(state: AppliedState<unknown>, merged: MergeUpdate): ConfigTree {
   const changed: ParameterEntry[] = [];

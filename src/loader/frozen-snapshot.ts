@@ -1,6 +1,6 @@
 import { inspect } from "node:util";
 import { defineOwn } from "../mapping/config-tree.js";
-import { REDACTED, type SecretScrubber } from "../sensitive.js";
+import { holdsSecret, REDACTED, type SecretScrubber, scrubberOf } from "../sensitive.js";
 import type { ParameterEntry } from "../sources/contract.js";
 
 /** One position of a snapshot, seen from its sensitive entries. */
@@ -18,16 +18,23 @@ const NOTHING: PathNode = { sensitive: false, children: NO_CHILDREN };
 
 /**
  * The keys of an entry set's sensitive entries, as a trie: every leaf under one is redacted.
- * Immutable, so that the snapshots of entry sets with the same sensitive keys share one (see
- * {@link SensitivePaths.update}); built in time linear in the entries.
+ * Immutable, so that the snapshots of entry sets with the same secrets share one (see
+ * {@link SensitivePaths.update}), and with it one {@link RedactionPlan}; built in time linear in
+ * the entries.
  */
 export class SensitivePaths {
   readonly root: PathNode;
+  /** The entries that hold a secret: what the plan's scrubber learns, when it is first needed. */
+  readonly #secrets: readonly ParameterEntry[];
+  #plan: RedactionPlan | undefined;
 
   constructor(entries: Iterable<ParameterEntry>) {
     type Building = { sensitive: boolean; children: Map<string, Building> };
     const root: Building = { sensitive: false, children: new Map() };
+    const secrets: ParameterEntry[] = [];
     for (const entry of entries) {
+      if (!holdsSecret(entry)) continue;
+      secrets.push(entry);
       if (!entry.sensitive) continue;
       let node = root;
       const { segments } = entry;
@@ -47,12 +54,23 @@ export class SensitivePaths {
       node.sensitive = true;
     }
     this.root = root;
+    this.#secrets = secrets;
+  }
+
+  /**
+   * How snapshots of these entries are redacted: one plan for every snapshot that shares these
+   * paths, so that they share its scrubber (built once, on the first print) and its printing
+   * functions, by which {@link freezeSnapshot} recognises a branch it already froze.
+   */
+  get plan(): RedactionPlan {
+    this.#plan ??= new RedactionPlan(this, () => scrubberOf(this.#secrets));
+    return this.#plan;
   }
 
   /**
    * The paths of `next`, given that it differs from `previous` (whose paths these are) only at
-   * `touched` keys: these same paths when no touched key is, or was, sensitive; built anew
-   * otherwise. Costs the touched keys in the common case.
+   * `touched` keys: these same paths when no touched key holds, or held, a secret (so the
+   * secrets, too, are the same); built anew otherwise. Costs the touched keys in the common case.
    */
   update(
     previous: ReadonlyMap<string, ParameterEntry>,
@@ -62,7 +80,9 @@ export class SensitivePaths {
     for (const key of touched) {
       const before = previous.get(key);
       const after = next.get(key);
-      if (before?.sensitive || after?.sensitive) return new SensitivePaths(next.values());
+      if ((before && holdsSecret(before)) || (after && holdsSecret(after))) {
+        return new SensitivePaths(next.values());
+      }
     }
     return this;
   }
@@ -81,8 +101,10 @@ export class SensitivePaths {
  */
 class RedactionPlan {
   readonly paths: SensitivePaths;
-  readonly #scrubberSource: SecretScrubber | (() => SecretScrubber);
+  #scrubberSource: SecretScrubber | (() => SecretScrubber) | undefined;
   #scrubber: SecretScrubber | undefined;
+  /** One printing function per position (a handful: most objects sit at no sensitive key). */
+  readonly #views = new Map<PathNode, (this: unknown) => unknown>();
 
   constructor(paths: SensitivePaths, scrubber: SecretScrubber | (() => SecretScrubber)) {
     this.paths = paths;
@@ -90,9 +112,36 @@ class RedactionPlan {
   }
 
   get scrubber(): SecretScrubber {
-    this.#scrubber ??=
-      typeof this.#scrubberSource === "function" ? this.#scrubberSource() : this.#scrubberSource;
+    if (!this.#scrubber) {
+      const source = this.#scrubberSource as SecretScrubber | (() => SecretScrubber);
+      this.#scrubber = typeof source === "function" ? source() : source;
+      this.#scrubberSource = undefined;
+    }
     return this.#scrubber;
+  }
+
+  /** The printing function of objects at `node`: an object carries its position in it. */
+  viewAt(node: PathNode): (this: unknown) => unknown {
+    let view = this.#views.get(node);
+    if (!view) {
+      const position: Position = { plan: this, node };
+      view = function redacted(this: unknown) {
+        return redactedView(this, position);
+      };
+      this.#views.set(node, view);
+    }
+    return view;
+  }
+
+  /**
+   * True when `item` was frozen by {@link freezeSnapshot} with this plan at `node`: it and all
+   * below it are frozen and print as this snapshot would print them.
+   */
+  froze(item: object, node: PathNode): boolean {
+    const view = this.#views.get(node);
+    return (
+      view !== undefined && Object.getOwnPropertyDescriptor(item, inspect.custom)?.value === view
+    );
   }
 
   /**
@@ -212,29 +261,15 @@ function pathsOf(entries: Iterable<ParameterEntry> | SensitivePaths): SensitiveP
  * are ordinary data and print in the clear. An object that already has an own `toJSON` key keeps
  * it (its parent still prints redacted). Iterative: no depth overflows the stack.
  *
+ * A branch that an earlier snapshot with the same paths (and so the same secrets) froze at the
+ * same position is already what this one would make of it, and is not walked again: a snapshot
+ * that shares its unchanged branches with the previous one costs only its new objects.
+ *
  * `entries` may be the entries' {@link SensitivePaths}, worked out once for several snapshots.
  */
-export function freezeSnapshot<T>(
-  value: T,
-  entries: Iterable<ParameterEntry> | SensitivePaths,
-  scrubber: SecretScrubber | (() => SecretScrubber),
-): T {
+export function freezeSnapshot<T>(value: T, entries: Iterable<ParameterEntry> | SensitivePaths): T {
   if (typeof value !== "object" || value === null) return value;
-  const plan = new RedactionPlan(pathsOf(entries), scrubber);
-  // One printing function per position (a handful: most objects sit at no sensitive key), so
-  // that an object carries its position in its functions rather than in a table.
-  const views = new Map<PathNode, (this: unknown) => unknown>();
-  const viewAt = (node: PathNode) => {
-    let view = views.get(node);
-    if (!view) {
-      const position: Position = { plan, node };
-      view = function redacted(this: unknown) {
-        return redactedView(this, position);
-      };
-      views.set(node, view);
-    }
-    return view;
-  };
+  const plan = pathsOf(entries).plan;
   const seen = new Map<object, PathNode>();
   // Two parallel stacks (object, its position) rather than one record per property: a snapshot
   // of 10,000 keys is walked without allocating per leaf.
@@ -252,8 +287,12 @@ export function freezeSnapshot<T>(
     seen.set(item, node);
     // Typed arrays and other exotic objects cannot be frozen element-wise; freeze what can be.
     if (ArrayBuffer.isView(item)) continue;
+    const extensible = Object.isExtensible(item);
+    // Frozen by a snapshot with these same secrets at this same position: nothing to do below.
+    if (!extensible && plan.froze(item, node)) continue;
     const keys = Reflect.ownKeys(item);
-    if (!Object.isExtensible(item)) overrides.set(item, { plan, node });
+    // Frozen by the schema, or by a snapshot of other secrets: see `overrides`.
+    if (!extensible) overrides.set(item, { plan, node });
     else if (item === value || isPlainContainer(item)) {
       // An object with many keys is held as a hash table: built key by key (`defineProperty`,
       // spread, some schemas' outputs), V8 gives it one hidden class per key added, about
@@ -261,7 +300,7 @@ export function freezeSnapshot<T>(
       // one turns it into a dictionary: about 40 bytes per key, same keys, same order.
       const large = keys.length > LARGE_OBJECT_KEYS && !Array.isArray(item);
       if (large) Object.defineProperty(item, TO_DICTIONARY, { value: true, configurable: true });
-      const view = viewAt(node);
+      const view = plan.viewAt(node);
       Object.defineProperty(item, inspect.custom, { value: view });
       if (!Object.hasOwn(item, "toJSON")) Object.defineProperty(item, "toJSON", { value: view });
       if (large) delete (item as Record<symbol, unknown>)[TO_DICTIONARY];
@@ -287,8 +326,9 @@ export function freezeSnapshot<T>(
 export function redactSnapshot(
   snapshot: unknown,
   entries: Iterable<ParameterEntry> | SensitivePaths,
-  scrubber: SecretScrubber | (() => SecretScrubber),
+  scrubber?: SecretScrubber | (() => SecretScrubber),
 ): unknown {
-  const plan = new RedactionPlan(pathsOf(entries), scrubber);
-  return plan.redact(snapshot, plan.paths.root);
+  const paths = pathsOf(entries);
+  const plan = scrubber === undefined ? paths.plan : new RedactionPlan(paths, scrubber);
+  return plan.redact(snapshot, paths.root);
 }

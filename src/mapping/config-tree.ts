@@ -1,6 +1,7 @@
 import { ConfigLoadError } from "../errors/config-load-error.js";
 import { SensitiveString } from "../sensitive.js";
 import type { MissingParameter, ParameterEntry } from "../sources/contract.js";
+import { PatchedMap, patchedKeys } from "../sources/patched-map.js";
 
 /** A nested plain object built from entries; what the schema validates. */
 export type ConfigTree = Record<string, unknown>;
@@ -221,9 +222,10 @@ export interface MergeUpdate extends MergedEntries {
 /**
  * Merges new source states given the previous ones and their merge, looking only at what
  * changed: sources whose state is the same object are skipped, and within a changed source an
- * entry that is the same object is unchanged (states are immutable). With several sources and
- * only values changed, the previous merge is copied and patched at the touched keys; otherwise
- * the states are merged whole (same result as {@link mergeEntries}, key order included).
+ * entry that is the same object is unchanged (states are immutable), and a state patched from
+ * the previous one (a {@link PatchedMap}) is looked at only at its patch. With several sources
+ * and only values changed, the previous merge is patched at the touched keys; otherwise the
+ * states are merged whole (same result as {@link mergeEntries}, key order included).
  */
 export function mergeUpdate(
   previousStates: ReadonlyArray<MergedEntries>,
@@ -235,16 +237,28 @@ export function mergeUpdate(
   next.forEach((state, index) => {
     const before = previousStates[index] as MergedEntries;
     if (state === before) return;
-    let kept = 0;
-    for (const [key, entry] of state.entries) {
-      const old = before.entries.get(key);
-      if (old !== undefined) kept++;
-      else sameKeys = false;
-      if (old !== entry) touched.add(key);
-    }
-    if (kept !== before.entries.size) {
-      sameKeys = false;
-      for (const key of before.entries.keys()) if (!state.entries.has(key)) touched.add(key);
+    const candidates = patchedKeys(before.entries, state.entries);
+    if (candidates) {
+      // A patch of the same map: only its keys can differ.
+      for (const key of candidates) {
+        const old = before.entries.get(key);
+        const entry = state.entries.get(key);
+        if (old === entry) continue;
+        touched.add(key);
+        if (old === undefined || entry === undefined) sameKeys = false;
+      }
+    } else {
+      let kept = 0;
+      for (const [key, entry] of state.entries) {
+        const old = before.entries.get(key);
+        if (old !== undefined) kept++;
+        else sameKeys = false;
+        if (old !== entry) touched.add(key);
+      }
+      if (kept !== before.entries.size) {
+        sameKeys = false;
+        for (const key of before.entries.keys()) if (!state.entries.has(key)) touched.add(key);
+      }
     }
     if (state.missing !== before.missing) {
       if (state.missing.size !== before.missing.size) sameKeys = false;
@@ -254,15 +268,13 @@ export function mergeUpdate(
   });
   const keys = [...touched];
   if (next.length === 1 || !sameKeys) return { ...mergeEntries(next), touched: keys, sameKeys };
-  const entries = new Map(previous.entries);
-  for (const key of keys) {
+  const winners = keys.map((key) => {
     for (let index = next.length - 1; index >= 0; index--) {
       const entry = (next[index] as MergedEntries).entries.get(key);
-      if (entry) {
-        entries.set(key, entry);
-        break;
-      }
+      if (entry) return [key, entry] as const;
     }
-  }
+    return [key, undefined] as const;
+  });
+  const entries = PatchedMap.apply(previous.entries, winners);
   return { entries, missing: previous.missing, touched: keys, sameKeys };
 }

@@ -70,7 +70,8 @@ export function memorySource(
     for (const listener of [...listeners]) listener();
   };
 
-  const snapshot = (): SourceState => {
+  /** The store as a state; an unchanged value keeps `previous`'s entry object (see mergeUpdate). */
+  const snapshot = (previous?: SourceState): SourceState => {
     const entries: ParameterEntry[] = [];
     const owners = new Map<string, string>();
     for (const [name, stored] of values) {
@@ -86,6 +87,15 @@ export function memorySource(
         );
       }
       owners.set(key, name);
+      const held = previous?.entries.get(key);
+      if (
+        held?.parameter === name &&
+        held.version === stored.version &&
+        held.lastModified === stored.lastModified
+      ) {
+        entries.push(held);
+        continue;
+      }
       const secret = sensitive.has(name);
       const value = stored.value;
       entries.push({
@@ -116,7 +126,7 @@ export function memorySource(
       return snapshot();
     },
     async refresh(previous) {
-      return same(previous) ? previous : snapshot();
+      return same(previous) ? previous : snapshot(previous);
     },
     shareOf(notice: ChangeNotice) {
       // By exact parameter name, never by key: `/a//b` or `/a/b/` is not `/a/b`.
@@ -125,7 +135,7 @@ export function memorySource(
     async applyNotices(previous) {
       // The store itself is the truth: a notice (even a removal) only prompts a re-read, so a
       // stale or forged Delete cannot remove a value that is still here.
-      return same(previous) ? previous : snapshot();
+      return same(previous) ? previous : snapshot(previous);
     },
     subscribe(listener) {
       listeners.add(listener);

@@ -164,6 +164,76 @@ describe("a snapshot prints redacted and reads as it is", () => {
   });
 });
 
+describe("consecutive snapshots share their unchanged branches", () => {
+  const Shared = z.object({
+    db: z.object({ host: z.string(), password: z.string() }),
+    misc: z.object({ note: z.string() }),
+    origins: z.array(z.string()),
+  });
+
+  async function loaded() {
+    const store = memorySource(
+      {
+        "/db/host": "db.internal",
+        "/db/password": PASSWORD,
+        "/misc/note": ROTATED,
+        "/origins": ["https://a.example"],
+      },
+      { sensitive: ["/db/password"] },
+    );
+    const config = track(createConfig({ schema: Shared, sources: [store] }));
+    await config.load();
+    const events: Array<ChangeEvent<z.output<typeof Shared>>> = [];
+    config.on("change", (event) => events.push(event));
+    return { store, config, events };
+  }
+
+  it("keeps the previous snapshot's objects where nothing under them changed", async () => {
+    // Prepare
+    const { store, config, events } = await loaded();
+    const before = config.current;
+
+    // Act
+    store.set("/origins", ["https://b.example"]);
+    await config.refresh();
+
+    // Assess
+    const after = config.current;
+    expect(events).toHaveLength(1);
+    expect(after).not.toBe(before);
+    expect(after.db).toBe(before.db);
+    expect(after.misc).toBe(before.misc);
+    expect(after.origins).toEqual(["https://b.example"]);
+    expect(Object.isFrozen(after) && Object.isFrozen(after.origins)).toBe(true);
+    expect(JSON.parse(JSON.stringify(after.db))).toEqual({
+      host: "db.internal",
+      password: REDACTED,
+    });
+    expect(JSON.stringify(after)).not.toContain(PASSWORD);
+    expect(inspect(after.db)).not.toContain(PASSWORD);
+  });
+
+  it("redacts, after a rotation, a plain value equal to the new secret in an untouched branch", async () => {
+    // Prepare: /misc/note holds, in the clear, what will become the password.
+    const { store, config } = await loaded();
+    const before = config.current;
+    expect(JSON.stringify(before.misc)).toContain(ROTATED);
+
+    // Act
+    store.set("/db/password", ROTATED);
+    await config.refresh();
+
+    // Assess
+    const after = config.current;
+    expect(after.misc).toEqual({ note: ROTATED });
+    for (const text of [...printings(after.misc), ...printings(after)]) {
+      expect(text).not.toContain(ROTATED);
+      expect(text).not.toContain(PASSWORD);
+    }
+    for (const text of printings(before)) expect(text).not.toContain(PASSWORD);
+  });
+});
+
 describe("redaction follows secrets that the schema reshapes", () => {
   it("redacts a numeric SecureString coerced to a number and moved to another key", async () => {
     // Prepare

@@ -14,6 +14,7 @@ import {
   sameDueDates,
   sameRevision,
 } from "../contract.js";
+import { PatchedMap } from "../patched-map.js";
 import { type FetchResult, type Listing, SsmCalls } from "./calls.js";
 import { decodeParameter, toEntry } from "./decode.js";
 import type { SsmSettings } from "./options.js";
@@ -196,8 +197,8 @@ export class SsmSource implements ConfigSource<NoticeShare> {
 
   /**
    * The next state: `previous` with `fetched` in place of what was re-read, and `removed`
-   * gone (a removed binding becomes missing). Copies the maps once; work beyond the copy is
-   * proportional to what changed.
+   * gone (a removed binding becomes missing). Work proportional to what changed (and to the
+   * bindings, whose missing map is copied).
    */
   #update(
     previous: SourceState,
@@ -206,20 +207,22 @@ export class SsmSource implements ConfigSource<NoticeShare> {
     fetched: FetchResult,
     dueAt: readonly Date[],
   ): SourceState {
-    const entries = new Map(previous.entries);
+    // Only what changed is written: the entries share `previous`'s (see PatchedMap).
+    const changes: Array<readonly [string, ParameterEntry | undefined]> = [];
     const missing = new Map(previous.missing);
     const found = new Set<string>();
     for (const entry of fetched.found) {
       // Set in place, so that an updated key keeps its position.
-      entries.set(entry.key, entry);
+      changes.push([entry.key, entry]);
       missing.delete(entry.key);
       found.add(entry.key);
     }
     for (const request of [...requested, ...removed]) {
       if (found.has(request.key)) continue;
-      entries.delete(request.key);
+      changes.push([request.key, undefined]);
       if (request.origin === "binding") missing.set(request.key, toMissing(request));
     }
+    const entries = PatchedMap.apply(previous.entries, changes);
     const times = new Set<number>();
     const due = dueAt.filter((date) => !times.has(date.getTime()) && times.add(date.getTime()));
     return { entries, missing, dueAt: due.length ? due : undefined };

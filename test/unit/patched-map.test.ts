@@ -42,7 +42,9 @@ describe("PatchedMap", () => {
               expect(actual.has(key)).toBe(expected.has(key));
             }
             const visited: Array<[string, number]> = [];
-            actual.forEach((value, key) => visited.push([key, value]));
+            actual.forEach((value, key) => {
+              visited.push([key, value]);
+            });
             expect(visited).toEqual([...expected]);
             // The previous map is not changed by the patch made from it.
             expect([...previous]).toEqual(before);

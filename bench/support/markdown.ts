@@ -64,6 +64,16 @@ const COLUMNS: Column[] = [
     ratioKey: "ownCpuUsPerParameter",
   },
   {
+    header: "CPU/parameter, schema returns its input",
+    key: "noSchemaCpuUsPerParameter",
+    cell: (s) => us(s.noSchemaCpuUsPerParameter),
+  },
+  {
+    header: "own, schema returns its input",
+    key: "noSchemaOwnCpuUsPerParameter",
+    cell: (s) => us(s.noSchemaOwnCpuUsPerParameter),
+  },
+  {
     header: "reads/s (median)",
     key: "readsPerSecond",
     cell: (s) => count(s.readsPerSecond),

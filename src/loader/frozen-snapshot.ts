@@ -43,15 +43,17 @@ export class SensitivePaths {
         const segment = segments[index] as string;
         let child = node.children.get(segment);
         if (!child) {
+          // Every sensitive key's own node is the one shared EVERYTHING node (a node per
+          // secret would cost 40 bytes each); nothing is ever added below it.
           child =
             index === segments.length - 1
-              ? { sensitive: true, children: NO_CHILDREN as Map<string, Building> }
+              ? (EVERYTHING as Building)
               : { sensitive: false, children: new Map() };
           node.children.set(segment, child);
         }
         node = child;
       }
-      node.sensitive = true;
+      if (node !== EVERYTHING) node.sensitive = true;
     }
     this.root = root;
     this.#secrets = secrets;

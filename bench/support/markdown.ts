@@ -92,6 +92,11 @@ const COLUMNS: Column[] = [
     ratioKey: "bytesPerParameter",
   },
   {
+    header: "bytes/parameter, schema returns its input",
+    key: "noSchemaBytesPerParameter",
+    cell: (s) => count(s.noSchemaBytesPerParameter),
+  },
+  {
     header: "min – max",
     key: "minBytesPerParameter",
     cell: (s) => `${count(s.minBytesPerParameter)} – ${count(s.maxBytesPerParameter)}`,

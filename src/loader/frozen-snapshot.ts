@@ -1,7 +1,7 @@
 import { inspect } from "node:util";
 import { defineOwn } from "../mapping/config-tree.js";
 import { holdsSecret, REDACTED, type SecretScrubber, scrubberOf } from "../sensitive.js";
-import type { ParameterEntry } from "../sources/contract.js";
+import { keySegments, type ParameterEntry } from "../sources/contract.js";
 
 /** One position of a snapshot, seen from its sensitive entries. */
 interface PathNode {
@@ -37,7 +37,7 @@ export class SensitivePaths {
       secrets.push(entry);
       if (!entry.sensitive) continue;
       let node = root;
-      const { segments } = entry;
+      const segments = keySegments(entry);
       // A sensitive key's node needs no children of its own: everything below it is sensitive.
       for (let index = 0; index < segments.length && !node.sensitive; index++) {
         const segment = segments[index] as string;

@@ -1,6 +1,6 @@
 import { ConfigLoadError } from "../errors/config-load-error.js";
 import { SensitiveString } from "../sensitive.js";
-import type { MissingParameter, ParameterEntry } from "../sources/contract.js";
+import { keySegments, type MissingParameter, type ParameterEntry } from "../sources/contract.js";
 import { PatchedMap, patchedKeys } from "../sources/patched-map.js";
 
 /** A nested plain object built from entries; what the schema validates. */
@@ -43,7 +43,8 @@ export function buildTree(entries: Iterable<ParameterEntry>): ConfigTree {
   const built: ParameterEntry[] = [];
   for (const entry of entries) {
     let node = root;
-    const { segments } = entry;
+    // Split once per entry: the array is garbage right after, where holding it cost ~88 B.
+    const segments = keySegments(entry);
     const last = segments.length - 1;
     for (let index = 0; index < last; index++) {
       const segment = segments[index] as string;
@@ -78,7 +79,7 @@ export function patchTree(
 ): ConfigTree | undefined {
   for (const entry of changed) {
     const before = previousEntries.get(entry.key);
-    if (!before || !sameSegments(before.segments, entry.segments)) return undefined;
+    if (!before || !sameSegments(before, entry)) return undefined;
   }
   const copies = new Map<object, ConfigTree>();
   const copy = (node: ConfigTree): ConfigTree => {
@@ -95,7 +96,7 @@ export function patchTree(
   const root = copy(previous);
   for (const entry of changed) {
     let node = root;
-    const { segments } = entry;
+    const segments = keySegments(entry);
     const last = segments.length - 1;
     for (let index = 0; index < last; index++) {
       const segment = segments[index] as string;
@@ -108,8 +109,14 @@ export function patchTree(
   return root;
 }
 
-function sameSegments(a: readonly string[], b: readonly string[]): boolean {
-  if (a === b) return true;
+/** True when two entries' keys have the same segments. */
+function sameSegments(first: ParameterEntry, second: ParameterEntry): boolean {
+  if (first.segments === undefined && second.segments === undefined) {
+    return first.key === second.key;
+  }
+  if (first.segments === second.segments) return true;
+  const a = keySegments(first);
+  const b = keySegments(second);
   if (a.length !== b.length) return false;
   for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
   return true;
@@ -121,11 +128,13 @@ function ownerOf(
   segments: readonly string[],
   length: number,
 ): ParameterEntry | undefined {
-  return built.find(
-    (other) =>
-      other.segments.length >= length &&
-      segments.slice(0, length).every((segment, index) => other.segments[index] === segment),
-  );
+  return built.find((other) => {
+    const owner = keySegments(other);
+    return (
+      owner.length >= length &&
+      segments.slice(0, length).every((segment, index) => owner[index] === segment)
+    );
+  });
 }
 
 /**

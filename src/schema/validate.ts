@@ -1,6 +1,6 @@
 import { type ConfigIssue, ConfigValidationError } from "../errors/config-validation-error.js";
 import { REDACTED, type SecretScrubber } from "../sensitive.js";
-import type { MissingParameter, ParameterEntry } from "../sources/contract.js";
+import { keySegments, type MissingParameter, type ParameterEntry } from "../sources/contract.js";
 import type { StandardSchemaV1 } from "./standard-schema.js";
 
 /** What validation needs to tie an issue back to its key and parameter. */
@@ -127,11 +127,11 @@ function ownerOf(
   for (let length = path.length; length > 0; length--) {
     const key = path.slice(0, length).join(".");
     const entry = context.entries.get(key);
-    if (entry && entry.segments.length === length) {
+    if (entry && keySegments(entry).length === length) {
       return { key, parameter: entry.parameter, rest: path.slice(length), missing: false };
     }
     const missing = context.missing.get(key);
-    if (missing && missing.segments.length === length) {
+    if (missing && keySegments(missing).length === length) {
       return { key, parameter: missing.parameter, rest: path.slice(length), missing: true };
     }
   }

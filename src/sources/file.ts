@@ -12,6 +12,7 @@ import {
   type ParameterEntry,
   type SourceState,
   sameSourceState,
+  segmentsIfNeeded,
 } from "./contract.js";
 
 /** Largest `debounceMs`: a minute; a longer wait makes an edit look lost. */
@@ -161,16 +162,19 @@ function flatten(root: Record<string, unknown>, file: string): ParameterEntry[] 
       continue;
     }
     if (segments.length === 0) continue;
-    entries.push({
-      key: keyOf(segments),
-      segments,
+    const key = keyOf(segments);
+    const entry: ParameterEntry = {
+      key,
       parameter: `${file}#${segments.join("/")}`,
       // Parsed JSON, and not an object (those became branches above).
       value: value as EntryValue,
       version: createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 16),
       type: "Local",
       sensitive: false,
-    });
+    };
+    // A member name with a dot (`{ "a.b": 1 }`) is one segment: only then are they kept.
+    const kept = segmentsIfNeeded(key, segments);
+    entries.push(kept === undefined ? entry : { ...entry, segments: kept });
   }
   return entries;
 }

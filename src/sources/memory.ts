@@ -7,6 +7,7 @@ import {
   makeSourceState,
   type ParameterEntry,
   type SourceState,
+  segmentsIfNeeded,
 } from "./contract.js";
 
 /** A value in a {@link MemorySource}: a string, or a list like a `StringList`. */
@@ -98,16 +99,18 @@ export function memorySource(
       }
       const secret = sensitive.has(name);
       const value = stored.value;
-      entries.push({
+      const entry: ParameterEntry = {
         key,
-        segments,
         parameter: name,
         value: secret && typeof value === "string" ? new SensitiveString(value) : value,
         version: stored.version,
         type: secret ? "SecureString" : typeof value === "string" ? "String" : "StringList",
         sensitive: secret,
         lastModified: stored.lastModified,
-      });
+      };
+      // `/a.b/c` is `["a.b", "c"]`: only such names keep their segments.
+      const kept = segmentsIfNeeded(key, segments);
+      entries.push(kept === undefined ? entry : { ...entry, segments: kept });
     }
     return makeSourceState(entries);
   };

@@ -276,6 +276,20 @@ describeMoto("mapping", () => {
     expect(await config.load()).toEqual({ db: { maxConn: 10 }, featureFlags: { newUi: true } });
   });
 
+  it("keeps a name segment with a dot as one key with keyCase preserve", async () => {
+    const root = uniquePath("dotted");
+    await putParameter(ssm, `${root}/db/max.conn`, "10");
+    await putParameter(ssm, `${root}/db/host`, "h");
+    const config = track(
+      createConfig({
+        schema: z.object({ db: z.object({ "max.conn": z.coerce.number(), host: z.string() }) }),
+        sources: [ssmSource({ client: ssm, path: root })],
+      }),
+    );
+    expect(await config.load()).toEqual({ db: { "max.conn": 10, host: "h" } });
+    expect(Object.keys(config.versions()).sort()).toEqual(["db.host", "db.max.conn"]);
+  });
+
   it("rejects two names that map to one key, naming both", async () => {
     const root = uniquePath("dup");
     await putParameter(ssm, `${root}/max-conn`, "1");

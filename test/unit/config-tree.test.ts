@@ -16,9 +16,9 @@ function entry(
   value: unknown,
   overrides: Partial<ParameterEntry> = {},
 ): ParameterEntry {
+  // No segments: an entry carries them only when a segment holds a dot (see keySegments).
   return {
     key,
-    segments: key.split("."),
     parameter: `/app/${key.replaceAll(".", "/")}`,
     value: value as EntryValue,
     version: 1,
@@ -29,7 +29,7 @@ function entry(
 }
 
 function missing(key: string, parameter = `/app/${key}`): MissingParameter {
-  return { key, segments: key.split("."), parameter };
+  return { key, parameter };
 }
 
 function thrown(act: () => unknown): unknown {
@@ -165,7 +165,7 @@ describe("buildTree", () => {
       fc.property(keys, (segmentLists) => {
         // Act
         try {
-          buildTree(segmentLists.map((segments) => entry(segments.join("."), "v", { segments })));
+          buildTree(segmentLists.map((segments) => entry(segments.join("."), "v")));
         } catch (error) {
           // A key that is both a value and a parent is a legitimate outcome here.
           expect(error).toBeInstanceOf(ConfigLoadError);
@@ -310,6 +310,35 @@ describe("patchTree", () => {
     // Assess
     expect(tree).toEqual({ db: { host: "new", port: "1" } });
     expect(previous).toEqual({ db: { host: "h", port: "1" } });
+  });
+
+  it("patches a value under a segment that holds a dot", () => {
+    // Prepare
+    const before = [
+      entry("db.max.conn", "1", { segments: ["db", "max.conn"] }),
+      entry("db.host", "h"),
+    ];
+    const previous = buildTree(before);
+    const changed = entry("db.max.conn", "2", { segments: ["db", "max.conn"], version: 2 });
+
+    // Act
+    const tree = patchTree(previous, new Map(before.map((item) => [item.key, item])), [changed]);
+
+    // Assess
+    expect(tree).toEqual({ db: { "max.conn": "2", host: "h" } });
+  });
+
+  it("declines a key whose segments changed, so that the caller builds the tree whole", () => {
+    // Prepare
+    const before = [entry("a.b", "1", { segments: ["a.b"] })];
+
+    // Act
+    const tree = patchTree(buildTree(before), new Map(before.map((item) => [item.key, item])), [
+      entry("a.b", "2"),
+    ]);
+
+    // Assess
+    expect(tree).toBeUndefined();
   });
 
   it("declines a key it did not hold before, so that the caller builds the tree whole", () => {

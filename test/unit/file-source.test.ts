@@ -132,3 +132,22 @@ describe("fileSource reports a file it cannot use as a source error naming the f
     }
   });
 });
+
+describe("fileSource: member names with a dot", () => {
+  it("keeps such a member as one key segment, and only its entry holds segments", async () => {
+    // Prepare
+    const file = await fileWith('{"db":{"max.conn":10,"host":"h"}}');
+    const source = fileSource(file);
+
+    // Act
+    const state = await source.load({ signal: new AbortController().signal });
+    const config = createConfig({ schema: z.any(), sources: [fileSource(file)] });
+    open.push(config as ConfigLoader<unknown>);
+    const loaded = await config.load();
+
+    // Assess
+    expect(state.entries.get("db.max.conn")?.segments).toEqual(["db", "max.conn"]);
+    expect(Object.hasOwn(state.entries.get("db.host") ?? {}, "segments")).toBe(false);
+    expect(loaded).toEqual({ db: { "max.conn": 10, host: "h" } });
+  });
+});

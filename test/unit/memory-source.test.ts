@@ -132,6 +132,24 @@ describe("memorySource: options", () => {
   });
 });
 
+describe("memorySource: a name segment with a dot", () => {
+  it("stays one key segment, and only its entry holds segments", async () => {
+    // Prepare
+    const source = memorySource({ "/db/max.conn": "10", "/db/host": "h" });
+    const config = createConfig({ schema: z.any(), sources: [source] });
+    open.push(config);
+
+    // Act
+    const state = await source.load({ signal: new AbortController().signal });
+    const loaded = await config.load();
+
+    // Assess
+    expect(state.entries.get("db.max.conn")?.segments).toEqual(["db", "max.conn"]);
+    expect(Object.hasOwn(state.entries.get("db.host") ?? {}, "segments")).toBe(false);
+    expect(loaded).toEqual({ db: { "max.conn": "10", host: "h" } });
+  });
+});
+
 describe("memorySource: two names on one key", () => {
   it("fails the load with a mapping error naming both, rather than picking one", async () => {
     // Prepare

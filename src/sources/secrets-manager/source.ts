@@ -46,9 +46,12 @@ const SECRET_ARN =
 /** `BatchGetSecretValue` takes at most 20 ids. */
 const IDS_PER_BATCH = 20;
 
+/**
+ * A key bound to a secret. A binding key is a dotted identifier (no segment holds a dot), so its
+ * segments are `key.split(".")` and neither the binding nor its entries carry them.
+ */
 interface SecretBinding {
   readonly key: string;
-  readonly segments: readonly string[];
   readonly secretId: string;
 }
 
@@ -172,11 +175,7 @@ export function secretsManagerSource(options: SecretsManagerSourceOptions): Conf
     const present = new Set(entries.map((entry) => entry.key));
     const missing: MissingParameter[] = bindings
       .filter((binding) => !present.has(binding.key))
-      .map((binding) => ({
-        key: binding.key,
-        segments: binding.segments,
-        parameter: binding.secretId,
-      }));
+      .map((binding) => ({ key: binding.key, parameter: binding.secretId }));
     return makeSourceState(entries, missing, dueAt);
   };
 
@@ -279,9 +278,8 @@ function checkOptions(options: SecretsManagerSourceOptions): {
     );
   }
   const bindings = Object.entries(secrets).map(([key, secretId]): SecretBinding => {
-    let segments: string[];
     try {
-      segments = parseBindingKey(key);
+      parseBindingKey(key);
     } catch {
       throw optionsError(
         FACTORY,
@@ -297,7 +295,7 @@ function checkOptions(options: SecretsManagerSourceOptions): {
         `key "${key}" must be bound to a secret name (up to 512 letters, digits and /_+=.@-) or a Secrets Manager ARN.`,
       );
     }
-    return { key, segments, secretId };
+    return { key, secretId };
   });
   if (bindings.length === 0) throw optionsError(FACTORY, "secrets is empty; bind at least one.");
   return { bindings, maxConcurrency };
@@ -328,7 +326,6 @@ function toSecretValue(
 function toEntry(secret: SecretValue): ParameterEntry {
   return {
     key: secret.binding.key,
-    segments: secret.binding.segments,
     parameter: secret.binding.secretId,
     value: new SensitiveString(secret.value),
     version: secret.versionId,

@@ -2,7 +2,7 @@ import { SensitiveString } from "../../sensitive.js";
 import { toDate } from "../aws/aws-dates.js";
 import { readKeyAnyCase } from "../aws/aws-json.js";
 import { currentVersionId } from "../aws/secret-stages.js";
-import type { ParameterEntry } from "../contract.js";
+import { type ParameterEntry, segmentsIfNeeded } from "../contract.js";
 import type { FetchRequest } from "./targets.js";
 
 /**
@@ -82,12 +82,12 @@ function decodeType(type: string | undefined): Exclude<SsmValueType, "Secret"> {
 
 /**
  * The entry a fetched parameter becomes. One object literal with one property order for every
- * entry, so that all entries share one hidden class (a spread gives each its own).
+ * entry, so that all entries share one hidden class (a spread gives each its own). The request's
+ * segments are kept only in the rare entry that needs them (see `segmentsIfNeeded`).
  */
 export function toEntry(decoded: DecodedParameter, request: FetchRequest): ParameterEntry {
-  return {
+  const entry: ParameterEntry = {
     key: request.key,
-    segments: request.segments,
     parameter: request.name.raw,
     value: decoded.value,
     version: decoded.version,
@@ -95,6 +95,8 @@ export function toEntry(decoded: DecodedParameter, request: FetchRequest): Param
     sensitive: decoded.sensitive,
     lastModified: decoded.lastModified?.getTime(),
   };
+  const segments = segmentsIfNeeded(request.key, request.segments);
+  return segments === undefined ? entry : { ...entry, segments };
 }
 
 /** The time an `Expiration` policy deletes the parameter, if it has one. */

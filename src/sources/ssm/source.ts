@@ -6,6 +6,7 @@ import { type AwsClientLike, DEFAULT_REQUEST_HANDLER } from "../aws/client-defau
 import {
   type ChangeNotice,
   type ConfigSource,
+  keySegments,
   type MissingParameter,
   type ParameterEntry,
   type SourceContext,
@@ -342,7 +343,7 @@ export class SsmSource implements ConfigSource<NoticeShare> {
 function heldRequest(entry: ParameterEntry): FetchRequest {
   return {
     key: entry.key,
-    segments: entry.segments,
+    segments: keySegments(entry),
     name: { raw: entry.parameter, base: entry.parameter },
     origin: "path",
   };

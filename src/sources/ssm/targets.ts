@@ -6,7 +6,12 @@ import {
   withLeadingSlash,
 } from "../../mapping/parameter-names.js";
 import { sameSecret } from "../aws/secret-ids.js";
-import type { ChangeNotice, MissingParameter, SourceState } from "../contract.js";
+import {
+  type ChangeNotice,
+  type MissingParameter,
+  type SourceState,
+  segmentsIfNeeded,
+} from "../contract.js";
 
 /** A name to read, and the key its value goes to. */
 export interface FetchRequest {
@@ -147,5 +152,7 @@ export function heldFrom(previous: SourceState, target: FetchRequest, name: stri
 
 /** A binding whose parameter does not exist, as the source state records it. */
 export function toMissing(request: FetchRequest): MissingParameter {
-  return { key: request.key, segments: request.segments, parameter: request.name.raw };
+  const missing: MissingParameter = { key: request.key, parameter: request.name.raw };
+  const segments = segmentsIfNeeded(request.key, request.segments);
+  return segments === undefined ? missing : { ...missing, segments };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { getParameter, listParameters } from "../../../src/cli/parameter-listing.js";
 import { SensitiveString } from "../../../src/sensitive.js";
 import { decodeParameter, parseSourceResult, toEntry } from "../../../src/sources/ssm/decode.js";
-import type { FetchRequest } from "../../../src/sources/ssm/targets.js";
+import { type FetchRequest, toMissing } from "../../../src/sources/ssm/targets.js";
 import { FakeParameterStore, FakeSsmClient } from "../../support/fake-ssm.js";
 
 const modified = new Date("2026-01-02T03:04:05.678Z");
@@ -113,17 +113,38 @@ describe("toEntry", () => {
     );
 
     // Assess
-    const expected = [
-      "key",
-      "segments",
-      "parameter",
-      "value",
-      "version",
-      "type",
-      "sensitive",
-      "lastModified",
-    ];
+    const expected = ["key", "parameter", "value", "version", "type", "sensitive", "lastModified"];
     for (const shape of shapes) expect(shape).toEqual(expected);
+  });
+});
+
+describe("an entry's segments", () => {
+  const answer = { Type: "String", Value: "v", Version: 1 };
+  const dotted: FetchRequest = {
+    key: "db.max.conn",
+    segments: ["db", "max.conn"],
+    name: { raw: "/app/db/max.conn", base: "/app/db/max.conn" },
+    origin: "path",
+  };
+
+  it("are left out (no own property at all) when they are the key split at its dots", () => {
+    // Act
+    const entry = toEntry(decodeParameter(answer, false), request("db.host", "/app/db/host"));
+    const missing = toMissing(request("db.port", "/shared/port", "binding"));
+
+    // Assess
+    expect(Object.hasOwn(entry, "segments")).toBe(false);
+    expect(Object.hasOwn(missing, "segments")).toBe(false);
+  });
+
+  it("are kept when a segment holds a dot", () => {
+    // Act
+    const entry = toEntry(decodeParameter(answer, false), dotted);
+    const missing = toMissing({ ...dotted, origin: "binding" });
+
+    // Assess
+    expect(entry.segments).toEqual(["db", "max.conn"]);
+    expect(missing.segments).toEqual(["db", "max.conn"]);
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { describeSecretVersions } from "../../../src/sources/secrets-manager/describe-secret-versions.js";
-import { awsError, FakeParameterStore } from "../../support/fake-ssm.js";
+import { ssmSource } from "../../../src/sources/ssm/index.js";
+import { awsError, FakeParameterStore, FakeSsmClient } from "../../support/fake-ssm.js";
 import { changeEvent, loadedConfig, steppedStore } from "./support.js";
 
 describe("ssmSource load and refresh over the fake", () => {
@@ -124,6 +125,41 @@ describe("ssmSource load and refresh over the fake", () => {
     expect(found?.versionId).toBe("v2");
     expect(gone).toBeUndefined();
     expect(sent).toEqual(["DescribeSecretCommand prod/a", "DescribeSecretCommand gone"]);
+  });
+});
+
+describe("a name segment with a dot (keyCase preserve)", () => {
+  it("stays one key segment: only its entry holds segments, and the tree nests by them", async () => {
+    // Prepare
+    const store = new FakeParameterStore();
+    store.put("/app/db/max.conn", "10");
+    store.put("/app/db/host", "h");
+    const source = ssmSource({ client: new FakeSsmClient(store), path: "/app" });
+
+    // Act
+    const state = await source.load({ signal: new AbortController().signal });
+    const { config } = await loadedConfig(store, { path: "/app" });
+
+    // Assess
+    expect(state.entries.get("db.max.conn")?.segments).toEqual(["db", "max.conn"]);
+    expect(Object.hasOwn(state.entries.get("db.host") ?? {}, "segments")).toBe(false);
+    expect(config.current).toEqual({ db: { "max.conn": "10", host: "h" } });
+  });
+
+  it("keeps the segment whole when its value changes", async () => {
+    // Prepare
+    const { store } = steppedStore();
+    store.put("/app/db/max.conn", "10");
+    store.put("/app/db/host", "h");
+    const { config } = await loadedConfig(store, { path: "/app" });
+    store.put("/app/db/max.conn", "20");
+
+    // Act
+    const changes = await config.refresh();
+
+    // Assess
+    expect(changes.map((change) => change.key)).toEqual(["db.max.conn"]);
+    expect(config.current).toEqual({ db: { "max.conn": "20", host: "h" } });
   });
 });
 

@@ -41,28 +41,78 @@ export function buildTree(entries: Iterable<ParameterEntry>): ConfigTree {
   // still a leaf: nesting another key into it would be a conflict, and would mutate the entry.
   const branches = new WeakSet<object>([root]);
   const built: ParameterEntry[] = [];
+  // The branch at each parent key (`db` for `db.host`) of keys whose segments are their dot-split
+  // parts, so that an entry costs the cut of its parent key and its leaf, not a split and a walk
+  // from the root. Entries mostly come in path order: the previous entry's parent is tried first.
+  const parents = new Map<string, ConfigTree>();
+  let previousKey = "";
+  let previousCut = -1;
+  let previousBranch = root;
   for (const entry of entries) {
+    const { key } = entry;
+    let node: ConfigTree;
+    let leaf: string;
+    if (entry.segments === undefined) {
+      const cut = key.lastIndexOf(".");
+      if (cut === -1) {
+        node = root;
+        leaf = key;
+      } else {
+        if (cut === previousCut && samePrefix(key, previousKey, cut)) {
+          node = previousBranch;
+        } else {
+          const parent = key.slice(0, cut);
+          let branch = parents.get(parent);
+          if (branch === undefined) {
+            const segments = parent.split(".");
+            branch = walk(segments, segments.length, entry);
+            parents.set(parent, branch);
+          }
+          node = branch;
+          previousKey = key;
+          previousCut = cut;
+          previousBranch = node;
+        }
+        leaf = key.slice(cut + 1);
+      }
+    } else {
+      const segments = entry.segments;
+      node = walk(segments, segments.length - 1, entry);
+      leaf = segments[segments.length - 1] as string;
+    }
+    if (hasOwn(node, leaf)) {
+      const segments = keySegments(entry);
+      throw conflict(ownerOf(built, segments, segments.length), entry);
+    }
+    setOwn(node, leaf, unwrap(entry.value));
+    built.push(entry);
+  }
+  return root;
+
+  /** The branch at the first `length` segments, created as needed. */
+  function walk(segments: readonly string[], length: number, entry: ParameterEntry): ConfigTree {
     let node = root;
-    // Split once per entry: the array is garbage right after, where holding it cost ~88 B.
-    const segments = keySegments(entry);
-    const last = segments.length - 1;
-    for (let index = 0; index < last; index++) {
+    for (let index = 0; index < length; index++) {
       const segment = segments[index] as string;
       if (!hasOwn(node, segment)) {
         const branch = branchObject();
         branches.add(branch);
         setOwn(node, segment, branch);
       } else if (!isOwnBranch(node[segment], branches)) {
-        throw conflict(ownerOf(built, segments, index + 1), entry);
+        throw conflict(ownerOf(built, keySegments(entry), index + 1), entry);
       }
       node = node[segment] as ConfigTree;
     }
-    const leaf = segments[last] as string;
-    if (hasOwn(node, leaf)) throw conflict(ownerOf(built, segments, segments.length), entry);
-    setOwn(node, leaf, unwrap(entry.value));
-    built.push(entry);
+    return node;
   }
-  return root;
+}
+
+/** True when `a` and `b` have the same first `length` characters (no substring allocated). */
+function samePrefix(a: string, b: string, length: number): boolean {
+  for (let index = 0; index < length; index++) {
+    if (a.charCodeAt(index) !== b.charCodeAt(index)) return false;
+  }
+  return true;
 }
 
 /**

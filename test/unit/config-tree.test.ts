@@ -149,6 +149,77 @@ describe("buildTree", () => {
     },
   );
 
+  it("nests keys whose parents come back after other parents", () => {
+    // Prepare
+    const entries = [
+      entry("db.host", "h"),
+      entry("cache.ttl", "60"),
+      entry("db.port", "1"),
+      entry("db.pool.max", "5"),
+      entry("cache.size", "9"),
+    ];
+
+    // Act
+    const tree = buildTree(entries);
+
+    // Assess
+    expect(tree).toEqual({
+      db: { host: "h", port: "1", pool: { max: "5" } },
+      cache: { ttl: "60", size: "9" },
+    });
+  });
+
+  it("builds what nesting each key by its segments builds, in any order, dotted segments too", () => {
+    // Prepare: keys over a few short segments, some of which hold a dot (kept as segments).
+    const segment = fc.constantFrom("a", "b", "c", "a.b");
+    const lists = fc.uniqueArray(fc.array(segment, { minLength: 1, maxLength: 3 }), {
+      selector: (segments) => segments.join("/"),
+      maxLength: 20,
+    });
+    const reference = (entries: readonly ParameterEntry[]): unknown => {
+      const root: Record<string, unknown> = {};
+      for (const item of entries) {
+        const segments = item.segments ?? item.key.split(".");
+        let node = root;
+        for (const part of segments.slice(0, -1)) {
+          if (!Object.hasOwn(node, part)) node[part] = {};
+          else if (typeof node[part] !== "object") return "conflict";
+          node = node[part] as Record<string, unknown>;
+        }
+        const leaf = segments.at(-1) as string;
+        if (Object.hasOwn(node, leaf)) return "conflict";
+        node[leaf] = item.value;
+      }
+      return root;
+    };
+
+    fc.assert(
+      fc.property(lists, (segmentLists) => {
+        const entries = segmentLists.map((segments, index) => {
+          const key = segments.join(".");
+          const dotted = segments.some((part) => part.includes("."));
+          return entry(key, `v${index}`, dotted ? { segments } : {});
+        });
+        // Two keys with one dot-split spelling but other segments are a collision the source
+        // refuses before a tree is built; not a case for buildTree.
+        fc.pre(new Set(entries.map((item) => item.key)).size === entries.length);
+
+        // Act
+        let built: unknown;
+        try {
+          built = buildTree(entries);
+        } catch (error) {
+          expect(error).toBeInstanceOf(ConfigLoadError);
+          built = "conflict";
+        }
+
+        // Assess
+        expect(built).toEqual(reference(entries));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it("never reaches Object.prototype, whatever the segments", () => {
     // Prepare
     const segment = fc.oneof(

@@ -188,9 +188,8 @@ export class SsmSource implements ConfigSource<NoticeShare> {
     const entries = new Map<string, ParameterEntry>();
     const path = this.#targets.path;
     if (path === undefined) return entries;
-    const segments = new Map<string, string>();
     await this.#calls.readPath(path, context, (parameter) => {
-      const request = this.#targets.pathRequest(parameter.Name ?? "", segments);
+      const request = this.#targets.pathRequest(parameter.Name ?? "");
       if (request) addUniqueEntry(entries, toEntry(decodeParameter(parameter, false), request));
     });
     return entries;

@@ -54,23 +54,15 @@ export class RequestTargets {
   }
 
   /**
-   * The request for a name found under the path, or `undefined` (not under it, or bound).
-   * `shared` holds segment strings already seen in this read, so that the many entries under one
-   * branch (`db`, `service-a`) hold one copy of each instead of one per entry.
+   * The request for a name found under the path, or `undefined` (not under it, or bound). Its
+   * segments are not held (an entry keeps them only when one holds a dot), so they are not
+   * shared between requests either.
    */
-  pathRequest(name: string, shared?: Map<string, string>): FetchRequest | undefined {
+  pathRequest(name: string): FetchRequest | undefined {
     if (this.path === undefined) return undefined;
     const full = withLeadingSlash(name);
     const segments = segmentsForName(this.path, full, this.keyCase);
     if (!segments) return undefined;
-    if (shared) {
-      for (let index = 0; index < segments.length; index++) {
-        const segment = segments[index] as string;
-        const known = shared.get(segment);
-        if (known === undefined) shared.set(segment, segment);
-        else segments[index] = known;
-      }
-    }
     const key = keyOf(segments);
     if (this.#boundKeys.has(key)) return undefined;
     return { key, segments, name: { raw: full, base: full }, origin: "path" };

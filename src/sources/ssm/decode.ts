@@ -77,7 +77,9 @@ export function decodeParameter(
 }
 
 function decodeType(type: string | undefined): Exclude<SsmValueType, "Secret"> {
-  return type === "StringList" || type === "SecureString" ? type : "String";
+  // The literals, not `type`: the answer's own string would be held by every entry (32 B each).
+  if (type === "StringList") return "StringList";
+  return type === "SecureString" ? "SecureString" : "String";
 }
 
 /**

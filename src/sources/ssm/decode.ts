@@ -97,7 +97,7 @@ export function toEntry(decoded: DecodedParameter, request: FetchRequest): Param
     sensitive: decoded.sensitive,
     lastModified: decoded.lastModified?.getTime(),
   };
-  const segments = segmentsIfNeeded(request.key, request.segments);
+  const segments = request.segments && segmentsIfNeeded(request.key, request.segments);
   return segments === undefined ? entry : { ...entry, segments };
 }
 

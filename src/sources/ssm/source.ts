@@ -6,7 +6,6 @@ import { type AwsClientLike, DEFAULT_REQUEST_HANDLER } from "../aws/client-defau
 import {
   type ChangeNotice,
   type ConfigSource,
-  keySegments,
   type MissingParameter,
   type ParameterEntry,
   type SourceContext,
@@ -342,7 +341,7 @@ export class SsmSource implements ConfigSource<NoticeShare> {
 function heldRequest(entry: ParameterEntry): FetchRequest {
   return {
     key: entry.key,
-    segments: keySegments(entry),
+    segments: entry.segments,
     name: { raw: entry.parameter, base: entry.parameter },
     origin: "path",
   };

@@ -16,7 +16,8 @@ import {
 /** A name to read, and the key its value goes to. */
 export interface FetchRequest {
   readonly key: string;
-  readonly segments: readonly string[];
+  /** The key's segments; left out when they are `key.split(".")` (see `keySegments`). */
+  readonly segments?: readonly string[] | undefined;
   readonly name: ParsedParameterName;
   /** `path`: found under the source's path (never a bound key); `binding`: named in `parameters`. */
   readonly origin: "path" | "binding";
@@ -36,12 +37,15 @@ export class RequestTargets {
   /** One request per binding, built once and shared by every load and refresh. */
   readonly bindings: readonly BindingRequest[];
   readonly #boundKeys: ReadonlySet<string>;
+  /** What every name under the path starts with: the path and a `/`. */
+  readonly #prefix: string | undefined;
 
   constructor(path: string | undefined, keyCase: KeyCase, bindings: readonly BindingRequest[]) {
     this.path = path;
     this.keyCase = keyCase;
     this.bindings = bindings;
     this.#boundKeys = new Set(bindings.map((binding) => binding.key));
+    this.#prefix = path === undefined ? undefined : path === "/" ? "/" : `${path}/`;
   }
 
   /**
@@ -61,11 +65,37 @@ export class RequestTargets {
   pathRequest(name: string): FetchRequest | undefined {
     if (this.path === undefined) return undefined;
     const full = withLeadingSlash(name);
-    const segments = segmentsForName(this.path, full, this.keyCase);
-    if (!segments) return undefined;
-    const key = keyOf(segments);
+    const simple = this.#simpleKey(full);
+    const segments =
+      simple === undefined ? segmentsForName(this.path, full, this.keyCase) : undefined;
+    if (simple === undefined && !segments) return undefined;
+    const key = simple ?? keyOf(segments as string[]);
     if (this.#boundKeys.has(key)) return undefined;
     return { key, segments, name: { raw: full, base: full }, origin: "path" };
+  }
+
+  /**
+   * The key of a name under the path when it is simply the rest of the name with `/` read as
+   * `.` (key case "preserve", no dot, no empty segment): the common case, found without
+   * splitting the name (a load maps every name: this is most of its own work). `undefined`
+   * otherwise, and for a name not under the path; `segmentsForName` decides those.
+   */
+  #simpleKey(full: string): string | undefined {
+    const prefix = this.#prefix;
+    if (this.keyCase !== "preserve" || prefix === undefined || !full.startsWith(prefix)) {
+      return undefined;
+    }
+    const rest = full.slice(prefix.length);
+    if (
+      rest.length === 0 ||
+      rest.startsWith("/") ||
+      rest.endsWith("/") ||
+      rest.includes("//") ||
+      rest.includes(".")
+    ) {
+      return undefined;
+    }
+    return rest.replaceAll("/", ".");
   }
 
   /** Everything a parameter name fills: bindings of that name, and its key under the path. */
@@ -145,6 +175,6 @@ export function heldFrom(previous: SourceState, target: FetchRequest, name: stri
 /** A binding whose parameter does not exist, as the source state records it. */
 export function toMissing(request: FetchRequest): MissingParameter {
   const missing: MissingParameter = { key: request.key, parameter: request.name.raw };
-  const segments = segmentsIfNeeded(request.key, request.segments);
+  const segments = request.segments && segmentsIfNeeded(request.key, request.segments);
   return segments === undefined ? missing : { ...missing, segments };
 }

@@ -19,6 +19,11 @@ export interface FetchRequest {
   /** The key's segments; left out when they are `key.split(".")` (see `keySegments`). */
   readonly segments?: readonly string[] | undefined;
   readonly name: ParsedParameterName;
+  /**
+   * Set when the name is this prefix and the key with each `.` read as `/` (a path name in
+   * key case "preserve"): its entry need not hold the name (see `toEntry`).
+   */
+  readonly namePrefix?: string | undefined;
   /** `path`: found under the source's path (never a bound key); `binding`: named in `parameters`. */
   readonly origin: "path" | "binding";
 }
@@ -66,10 +71,14 @@ export class RequestTargets {
     if (this.path === undefined) return undefined;
     const full = withLeadingSlash(name);
     const simple = this.#simpleKey(full);
-    const segments =
-      simple === undefined ? segmentsForName(this.path, full, this.keyCase) : undefined;
-    if (simple === undefined && !segments) return undefined;
-    const key = simple ?? keyOf(segments as string[]);
+    if (simple !== undefined) {
+      if (this.#boundKeys.has(simple)) return undefined;
+      const name = { raw: full, base: full };
+      return { key: simple, segments: undefined, name, namePrefix: this.#prefix, origin: "path" };
+    }
+    const segments = segmentsForName(this.path, full, this.keyCase);
+    if (!segments) return undefined;
+    const key = keyOf(segments);
     if (this.#boundKeys.has(key)) return undefined;
     return { key, segments, name: { raw: full, base: full }, origin: "path" };
   }

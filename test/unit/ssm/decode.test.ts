@@ -1,8 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { getParameter, listParameters } from "../../../src/cli/parameter-listing.js";
 import { SensitiveString } from "../../../src/sensitive.js";
-import { decodeParameter, parseSourceResult, toEntry } from "../../../src/sources/ssm/decode.js";
-import { type FetchRequest, toMissing } from "../../../src/sources/ssm/targets.js";
+import {
+  decodeParameter,
+  PathEntry,
+  parseSourceResult,
+  toEntry,
+} from "../../../src/sources/ssm/decode.js";
+import { type FetchRequest, RequestTargets, toMissing } from "../../../src/sources/ssm/targets.js";
 import { FakeParameterStore, FakeSsmClient } from "../../support/fake-ssm.js";
 
 const modified = new Date("2026-01-02T03:04:05.678Z");
@@ -245,5 +250,40 @@ describe("parseSourceResult", () => {
 
     // Assess
     expect(result).toEqual({});
+  });
+});
+
+describe("PathEntry: an entry that derives its name from its path and key", () => {
+  const request = (name: string) => new RequestTargets("/app", "preserve", []).pathRequest(name);
+
+  it("gives the name and sensitivity it does not hold", () => {
+    const secure = toEntry(
+      decodeParameter(
+        { Name: "/app/db/pass", Type: "SecureString", Value: "s3cret", Version: 2 },
+        false,
+      ),
+      request("/app/db/pass") as FetchRequest,
+    );
+    const plain = toEntry(
+      decodeParameter({ Name: "/app/db/host", Type: "String", Value: "h", Version: 1 }, false),
+      request("/app/db/host") as FetchRequest,
+    );
+    expect(secure).toBeInstanceOf(PathEntry);
+    expect([secure.parameter, secure.sensitive, secure.key]).toEqual([
+      "/app/db/pass",
+      true,
+      "db.pass",
+    ]);
+    expect([plain.parameter, plain.sensitive]).toEqual(["/app/db/host", false]);
+    expect(Object.hasOwn(plain, "parameter")).toBe(false);
+  });
+
+  it("is not used for a name the key alone cannot give back (a dotted segment)", () => {
+    const entry = toEntry(
+      decodeParameter({ Name: "/app/a.b/c", Type: "String", Value: "v", Version: 1 }, false),
+      request("/app/a.b/c") as FetchRequest,
+    );
+    expect(entry).not.toBeInstanceOf(PathEntry);
+    expect(entry.parameter).toBe("/app/a.b/c");
   });
 });

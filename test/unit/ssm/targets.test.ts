@@ -44,6 +44,7 @@ describe("RequestTargets.pathRequest", () => {
       key: "db.host",
       segments: undefined,
       name: { raw: "/app/db/host", base: "/app/db/host" },
+      namePrefix: "/app/",
       origin: "path",
     });
     expect(targets.pathRequest("/app/a.b/c")?.segments).toEqual(["a.b", "c"]);

@@ -16,7 +16,7 @@ import {
 } from "../contract.js";
 import { PatchedMap } from "../patched-map.js";
 import { type FetchResult, type Listing, SsmCalls } from "./calls.js";
-import { decodeParameter, toEntry } from "./decode.js";
+import { decodeParameter, PathEntry, toEntry } from "./decode.js";
 import type { SsmSettings } from "./options.js";
 import type { SecretVersionLookup } from "./secret-versions.js";
 import {
@@ -251,7 +251,7 @@ export class SsmSource implements ConfigSource<NoticeShare> {
       if (item.dueAt) dueAt.push(item.dueAt);
       // `request.key` is not bound (pathRequest), so a held entry there came from the path.
       const held = previous.entries.get(request.key);
-      if (!held || withLeadingSlash(held.parameter) !== name || !sameRevision(held, item)) {
+      if (!held || !heldUnder(held, request, name) || !sameRevision(held, item)) {
         toFetch.push(request);
       }
     }
@@ -335,6 +335,15 @@ export class SsmSource implements ConfigSource<NoticeShare> {
     );
     return result;
   }
+}
+
+/**
+ * True when `held` (at `request`'s key) came from the listed `name`. A `PathEntry` and a name
+ * that is the path and the key both spell the key the same way: no name is built to compare.
+ */
+function heldUnder(held: ParameterEntry, request: FetchRequest, name: string): boolean {
+  if (held instanceof PathEntry && request.namePrefix !== undefined) return true;
+  return withLeadingSlash(held.parameter) === name;
 }
 
 /** The request that would re-read a held path entry. */

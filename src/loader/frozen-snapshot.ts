@@ -251,6 +251,13 @@ function isPlainContainer(value: object): boolean {
   return prototype === Object.prototype || prototype === null;
 }
 
+/** An array frozen by someone else than {@link freezeSnapshot}: it has no printing functions. */
+function isBareFrozenList(value: unknown): value is unknown[] {
+  return (
+    Array.isArray(value) && !Object.isExtensible(value) && !Object.hasOwn(value, inspect.custom)
+  );
+}
+
 function pathsOf(entries: Iterable<ParameterEntry> | SensitivePaths): SensitivePaths {
   return entries instanceof SensitivePaths ? entries : new SensitivePaths(entries);
 }
@@ -309,8 +316,15 @@ export function freezeSnapshot<T>(value: T, entries: Iterable<ParameterEntry> | 
     }
     for (const key of keys) {
       const descriptor = Object.getOwnPropertyDescriptor(item, key);
-      const child: unknown = descriptor?.value;
-      if (typeof child !== "object" || child === null) continue;
+      const found: unknown = descriptor?.value;
+      if (typeof found !== "object" || found === null) continue;
+      let child: object = found;
+      if (extensible && descriptor?.writable && isBareFrozenList(found)) {
+        // A list frozen without printing functions (a StringList as ssmSource holds it, a
+        // schema's constant) would print in the clear on its own: hold a copy that gets them.
+        child = [...found];
+        Object.defineProperty(item, key, { value: child });
+      }
       objects.push(child);
       nodes.push(typeof key === "string" ? plan.paths.child(node, key) : node);
     }

@@ -9,7 +9,9 @@ import {
   memorySource,
   REDACTED,
 } from "../../src/index.js";
+import { ssmSource } from "../../src/sources/ssm/index.js";
 import { json } from "../../src/zod.js";
+import { FakeParameterStore, FakeSsmClient } from "../support/fake-ssm.js";
 
 const PASSWORD = "hunter22-secret";
 const ROTATED = "rotated-hunter-99";
@@ -351,5 +353,32 @@ describe("validation errors stay free of reshaped secrets", () => {
       Buffer.from("Tr1mmed-Secret-Value").toString("base64").slice(0, 20),
     );
     expect(message).toContain(`bad ${REDACTED} / ${REDACTED} / ${REDACTED}`);
+  });
+});
+
+describe("a StringList printed on its own", () => {
+  it("is scrubbed of a secret's text even when the schema returns the tree as it is", async () => {
+    // Prepare: ssmSource holds StringLists frozen; a schema that returns its input passes them on.
+    const store = new FakeParameterStore();
+    store.put("/app/db/password", PASSWORD, "SecureString");
+    store.put("/app/hosts", `a.example,${PASSWORD}`, "StringList");
+    const source = ssmSource({ client: new FakeSsmClient(store), path: "/app" });
+    const ReturnsInput = {
+      "~standard": {
+        version: 1 as const,
+        vendor: "test",
+        validate: (value: unknown) => ({ value: value as { hosts: string[] } }),
+      },
+    };
+    const config = track(createConfig({ schema: ReturnsInput, sources: [source] }));
+
+    // Act
+    await config.load();
+
+    // Assess
+    const { hosts } = config.current as { hosts: string[] };
+    expect(hosts).toEqual(["a.example", PASSWORD]);
+    expect(Object.isFrozen(hosts)).toBe(true);
+    for (const text of printings(hosts)) expect(text).not.toContain(PASSWORD);
   });
 });

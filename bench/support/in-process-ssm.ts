@@ -89,6 +89,47 @@ export class InProcessParameterStore {
     });
   }
 
+  /**
+   * An `SSMClient` whose `send` answers `GetParametersByPath` from response objects parsed
+   * beforehand by `prepare(path)` (call it outside the measured part; each page is answered
+   * once), so that a load by path costs the library's own work alone: no serialising, signing
+   * or parsing. The pages are what the SDK would return (fresh strings, `Date`s), and the client
+   * is a real `SSMClient`, as both libraries require.
+   */
+  preparsedClient(): { client: SSMClient; prepare(path: string): void } {
+    const client = this.client();
+    let pages = new Map<string, unknown>();
+    const prepare = (path: string) => {
+      pages = new Map();
+      let token: string | undefined;
+      for (let count = 0; count < 1_000_000; count++) {
+        const answer = this.#answer("GetParametersByPath", {
+          Path: path,
+          Recursive: true,
+          NextToken: token,
+        }) as { Parameters: Array<Record<string, unknown>>; NextToken?: string };
+        // A JSON round trip gives each run its own strings, as the SDK's parser would.
+        const parsed = JSON.parse(JSON.stringify(answer)) as typeof answer;
+        for (const item of parsed.Parameters) {
+          item.LastModifiedDate = new Date(Number(item.LastModifiedDate) * 1000);
+        }
+        pages.set(token ?? "", parsed);
+        token = answer.NextToken;
+        if (!token) break;
+      }
+    };
+    Object.defineProperty(client, "send", {
+      value: async (command: { input?: { NextToken?: string } }) => {
+        const token = command.input?.NextToken ?? "";
+        const answer = pages.get(token);
+        if (!answer) throw new Error(`no prepared page for token "${token}": call prepare(path)`);
+        pages.delete(token);
+        return answer;
+      },
+    });
+    return { client, prepare };
+  }
+
   #respond(request: HttpRequestLike) {
     const target = String(request.headers["x-amz-target"] ?? "");
     const operation = target.slice(target.indexOf(".") + 1);

@@ -74,6 +74,17 @@ const COLUMNS: Column[] = [
     cell: (s) => us(s.noSchemaOwnCpuUsPerParameter),
   },
   {
+    header: "SDK-free client: CPU/parameter",
+    key: "sdkFreeCpuUsPerParameter",
+    cell: (s) => us(s.sdkFreeCpuUsPerParameter),
+    ratioKey: "sdkFreeCpuUsPerParameter",
+  },
+  {
+    header: "SDK-free, schema returns its input",
+    key: "sdkFreeNoSchemaCpuUsPerParameter",
+    cell: (s) => us(s.sdkFreeNoSchemaCpuUsPerParameter),
+  },
+  {
     header: "reads/s (median)",
     key: "readsPerSecond",
     cell: (s) => count(s.readsPerSecond),

@@ -2,7 +2,7 @@
 // Loads with no SDK work at all (send() answers pages parsed beforehand), alternating two builds
 // (or one with itself) in one process; ZOD=1 for the zod schema. Add --cpu-prof to profile.
 import { SSMClient } from "@aws-sdk/client-ssm";
-import { MixedTree, mixed } from "./.store.mjs";
+import { MixedTree, mixed } from "./store.mjs";
 
 const mods = [await import(process.argv[2]), await import(process.argv[3] ?? process.argv[2])];
 const PassThrough = {

@@ -534,11 +534,6 @@ function closedError(): ConfigLoadError {
   );
 }
 
-/**
- * The scrubber of an applied entry set, worked out when a snapshot first prints. Made here, not
- * as an arrow function inside the loader's methods: a closure there shares its method's context,
- * which holds the previous applied state, so every snapshot would keep the one before it alive.
- */
 /** The tree of a new merge: the applied tree patched at the touched keys, or built whole. */
 function treeFor(state: AppliedState<unknown>, merged: MergeUpdate): ConfigTree {
   const changed: ParameterEntry[] = [];

@@ -251,6 +251,18 @@ function isPlainContainer(value: object): boolean {
   return prototype === Object.prototype || prototype === null;
 }
 
+/**
+ * An array with nothing but its elements (no hole, no named or symbol property but `length`):
+ * walked by index. Anything else takes the general, descriptor-by-descriptor path.
+ */
+function isPlainList(value: object): value is unknown[] {
+  return (
+    Array.isArray(value) &&
+    Object.getOwnPropertyNames(value).length === value.length + 1 &&
+    Object.getOwnPropertySymbols(value).length === 0
+  );
+}
+
 /** An array frozen by someone else than {@link freezeSnapshot}: it has no printing functions. */
 function isBareFrozenList(value: unknown): value is unknown[] {
   return (
@@ -299,6 +311,22 @@ export function freezeSnapshot<T>(value: T, entries: Iterable<ParameterEntry> | 
     const extensible = Object.isExtensible(item);
     // Frozen by a snapshot with these same secrets at this same position: nothing to do below.
     if (!extensible && plan.froze(item, node)) continue;
+    if (extensible && isPlainList(item)) {
+      // A list (every StringList is one): elements by index, with no descriptor per element.
+      const view = plan.viewAt(node);
+      Object.defineProperty(item, inspect.custom, { value: view });
+      Object.defineProperty(item, "toJSON", { value: view });
+      for (let index = 0; index < item.length; index++) {
+        const element: unknown = item[index];
+        if (typeof element !== "object" || element === null) continue;
+        const child = isBareFrozenList(element) ? [...element] : element;
+        if (child !== element) item[index] = child;
+        objects.push(child);
+        nodes.push(plan.paths.child(node, String(index)));
+      }
+      Object.freeze(item);
+      continue;
+    }
     const keys = Reflect.ownKeys(item);
     // Frozen by the schema, or by a snapshot of other secrets: see `overrides`.
     if (!extensible) overrides.set(item, { plan, node });

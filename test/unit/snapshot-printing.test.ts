@@ -382,3 +382,40 @@ describe("a StringList printed on its own", () => {
     for (const text of printings(hosts)) expect(text).not.toContain(PASSWORD);
   });
 });
+
+describe("lists in a snapshot", () => {
+  it("freezes what a list holds, named properties of a RegExp match included, and prints lists redacted", async () => {
+    // Prepare: a schema whose output holds a list of lists, and a RegExp match (an array with
+    // `index`, `input` and a `groups` object).
+    const Listy = z.object({
+      db: z.object({ host: z.string(), password: z.string() }),
+      origins: z.array(z.string()).transform((origins) => [origins, [...origins].reverse()]),
+      matched: z
+        .string()
+        .transform((host) => /(?<name>[a-z]+)\.(?<zone>.+)/.exec(host) as RegExpExecArray),
+    });
+    const store = memorySource(
+      {
+        "/db/host": "db.internal",
+        "/db/password": PASSWORD,
+        "/origins": ["https://a.example", PASSWORD],
+        "/matched": "db.internal",
+      },
+      { sensitive: ["/db/password"] },
+    );
+    const config = track(createConfig({ schema: Listy, sources: [store] }));
+
+    // Act
+    const current = await config.load();
+
+    // Assess
+    expect(Object.isFrozen(current.origins[0])).toBe(true);
+    expect(Object.isFrozen(current.origins[1])).toBe(true);
+    expect(Object.isFrozen(current.matched)).toBe(true);
+    expect(Object.isFrozen(current.matched.groups)).toBe(true);
+    expect(current.matched.groups?.zone).toBe("internal");
+    for (const text of [...printings(current.origins), ...printings(current.origins[1])]) {
+      expect(text).not.toContain(PASSWORD);
+    }
+  });
+});

@@ -11,7 +11,7 @@ import {
   ReturnsInput,
   valueFor,
 } from "../support/aws.js";
-import { collector } from "../support/heap.js";
+import { collector, collectQuietly } from "../support/heap.js";
 import { InProcessParameterStore } from "../support/in-process-ssm.js";
 import { type BenchEnv, measureCpu, rotate, type ScenarioResult } from "../support/results.js";
 import { median, round } from "../support/stats.js";
@@ -53,7 +53,7 @@ export async function eventCost(env: BenchEnv, n: number): Promise<ScenarioResul
     return name;
   };
   const measure = async (work: () => Promise<number>, expected = 1) => {
-    gc();
+    await collectQuietly(gc);
     let applied = 0;
     const { cpuMs } = await measureCpu(async () => {
       applied = await work();

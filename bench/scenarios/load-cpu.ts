@@ -2,7 +2,7 @@ import { SSMProvider } from "@aws-lambda-powertools/parameters/ssm";
 import { GetParametersByPathCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import { createConfig, ssmSource } from "../../src/index.js";
 import { MixedTree, ReturnsInput } from "../support/aws.js";
-import { collector } from "../support/heap.js";
+import { collector, collectQuietly } from "../support/heap.js";
 import { InProcessParameterStore } from "../support/in-process-ssm.js";
 import {
   type BenchEnv,
@@ -43,7 +43,7 @@ export async function loadCpu(env: BenchEnv, n: number): Promise<ScenarioResult>
   };
   const run = async (work: () => Promise<number>) => {
     // Collect the previous run's garbage outside the measured part.
-    gc();
+    await collectQuietly(gc);
     let held = 0;
     const { cpuMs } = await measureCpu(async () => {
       held = await work();

@@ -1,6 +1,6 @@
 import { createConfig, ssmSource } from "../../src/index.js";
 import { MixedTree, mixedParameters, parameterName, type SeedParameter } from "../support/aws.js";
-import { collector } from "../support/heap.js";
+import { collector, collectQuietly } from "../support/heap.js";
 import { InProcessParameterStore } from "../support/in-process-ssm.js";
 import { type BenchEnv, measureCpu, rotate, type ScenarioResult } from "../support/results.js";
 import { median, round } from "../support/stats.js";
@@ -31,7 +31,7 @@ export async function redacted(
   let leaves = 0;
   const samples = await rotate(env, {
     redacted: async () => {
-      gc();
+      await collectQuietly(gc);
       const { cpuMs } = await measureCpu(async () => {
         const copy = config.redacted() as Record<string, Record<string, unknown>>;
         leaves = Object.values(copy).reduce((sum, group) => sum + Object.keys(group).length, 0);

@@ -248,7 +248,7 @@ class FormIndex {
   readonly #starts = new Uint8Array(1 << 16);
   /** Forms of one character (scrubbed as whole tokens only). */
   readonly #singles = new Uint8Array(1 << 16);
-  #sorted = true;
+  /** Candidate lists that gained a form since the last sort (none: every list is sorted). */
   readonly #dirty: ChunkNode[] = [];
 
   get size(): number {
@@ -287,10 +287,7 @@ class FormIndex {
       node = child;
     }
     node.forms.push(form);
-    if (node.forms.length > 1) {
-      this.#sorted = false;
-      this.#dirty.push(node);
-    }
+    if (node.forms.length > 1) this.#dirty.push(node);
   }
 
   /** The length of the longest form starting at `index` of the folded text, 0 when none. */
@@ -300,7 +297,7 @@ class FormIndex {
       this.#singles[text.charCodeAt(index)] === 0
     )
       return 0;
-    if (!this.#sorted) this.#sort();
+    if (this.#dirty.length > 0) this.#sort();
     let best = 0;
     let node: ChunkNode | undefined = this.#root;
     for (let level = 0; node && level < MAX_CHUNKS; level++) {
@@ -336,7 +333,6 @@ class FormIndex {
   /** Sorts each candidate list once, longest first, after a batch of additions. */
   #sort(): void {
     for (const node of this.#dirty.splice(0)) node.forms.sort((a, b) => b.length - a.length);
-    this.#sorted = true;
   }
 }
 
@@ -366,11 +362,6 @@ export class SecretScrubber {
     for (const form of material.forms) this.#forms.add(form);
     for (const scalar of material.scalars) this.#scalars.add(scalar);
     for (const key of material.keys) this.#keys.add(key);
-  }
-
-  /** True when nothing was remembered. */
-  get empty(): boolean {
-    return this.#forms.size === 0 && this.#scalars.size === 0;
   }
 
   /** Text with every remembered form replaced by `[REDACTED]`, longest match first. */
@@ -439,11 +430,14 @@ export class SecretScrubber {
       seen.add(current);
       const writable = current as { message: string; stack?: string; cause?: unknown };
       try {
-        if (this.contains(current.message)) writable.message = this.scrub(current.message);
-        if (current.stack && this.contains(current.stack))
-          writable.stack = this.scrub(current.stack);
-        if (typeof writable.cause === "string" && this.contains(writable.cause)) {
-          writable.cause = this.scrub(writable.cause);
+        // `scrub` returns the very string it was given when nothing in it is a secret.
+        const message = this.scrub(current.message);
+        if (message !== current.message) writable.message = message;
+        const stack = current.stack && this.scrub(current.stack);
+        if (stack !== current.stack) writable.stack = stack;
+        if (typeof writable.cause === "string") {
+          const cause = this.scrub(writable.cause);
+          if (cause !== writable.cause) writable.cause = cause;
         }
       } catch {
         // A frozen error cannot be scrubbed; nothing of ours will print it.
@@ -500,17 +494,4 @@ export function scrubberFor(
   ...entrySets: Array<ReadonlyMap<string, ParameterEntry> | undefined>
 ): SecretScrubber {
   return scrubberOf(...entrySets.map((entries) => entries?.values()));
-}
-
-/** Scrubbers of applied entry sets, built once each: failing refreshes and redactions reuse them. */
-const appliedScrubbers = new WeakMap<ReadonlyMap<string, ParameterEntry>, SecretScrubber>();
-
-/** The scrubber of an applied entry set (which never changes once applied), built once. */
-export function appliedScrubber(entries: ReadonlyMap<string, ParameterEntry>): SecretScrubber {
-  let scrubber = appliedScrubbers.get(entries);
-  if (!scrubber) {
-    scrubber = scrubberFor(entries);
-    appliedScrubbers.set(entries, scrubber);
-  }
-  return scrubber;
 }

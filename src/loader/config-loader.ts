@@ -18,7 +18,7 @@ import { type Clock, clampDelay, systemClock, type TimerHandle } from "../schedu
 import { Poller, type PollingOptions } from "../scheduling/poller.js";
 import type { StandardSchemaV1 } from "../schema/standard-schema.js";
 import { validateTree } from "../schema/validate.js";
-import { appliedScrubber, type SecretScrubber, scrubberFor } from "../sensitive.js";
+import { type SecretScrubber, scrubberFor } from "../sensitive.js";
 import type {
   ChangeNotice,
   ConfigSource,
@@ -29,7 +29,7 @@ import type {
 import { freezeSnapshot, redactSnapshot, SensitivePaths } from "./frozen-snapshot.js";
 import { IsolatingEmitter } from "./isolating-emitter.js";
 import { type Change, diffKeys } from "./snapshot-diff.js";
-import { emptyWork, mergeWork, SyncQueue, type SyncWork } from "./sync-queue.js";
+import { emptyWork, SyncQueue, type SyncWork } from "./sync-queue.js";
 import { keepUnchangedBranches } from "./unchanged-branches.js";
 
 /** Payload of the `change` event: what changed (names and versions only) and both snapshots. */
@@ -256,9 +256,10 @@ export class ConfigLoader<T> extends IsolatingEmitter<ConfigEvents<T>> {
         const share = source.shareOf?.(notice, state.sources[index] as SourceState);
         if (share === undefined) return;
         concerned = true;
-        if (notice.kind !== "policy-notice") {
-          mergeWork(work, { ...emptyWork(), shares: new Map([[index, [share]]]) });
-        }
+        if (notice.kind === "policy-notice") return;
+        const held = work.shares.get(index);
+        if (held) held.push(share);
+        else work.shares.set(index, [share]);
       });
       if (concerned && notice.kind === "policy-notice") {
         this.emit("policy", { parameter: notice.name, policyType: notice.policyType });
@@ -406,7 +407,8 @@ export class ConfigLoader<T> extends IsolatingEmitter<ConfigEvents<T>> {
     } catch (error) {
       const failure =
         error instanceof Error ? error : new ConfigLoadError(String(error), { reason: "source" });
-      appliedScrubber(state.entries).scrubError(failure);
+      // The applied snapshot's secrets: its redaction plan knows them (and built them once).
+      state.paths.plan.scrubber.scrubError(failure);
       if (!this.#closing) this.emit("error", failure);
       throw failure;
     }

@@ -1,5 +1,5 @@
 import { inspect } from "node:util";
-import { defineOwn } from "../mapping/config-tree.js";
+import { setOwn } from "../mapping/config-tree.js";
 import { holdsSecret, REDACTED, type SecretScrubber, scrubberOf } from "../sensitive.js";
 import { keySegments, type ParameterEntry } from "../sources/contract.js";
 
@@ -211,8 +211,7 @@ class RedactionPlan {
             item = REDACTED;
           }
           const copy = convert(item, this.paths.child(node, key));
-          if (key === "__proto__") defineOwn(object, key, copy);
-          else object[key] = copy;
+          setOwn(object, key, copy);
         }
       }
     }

@@ -21,7 +21,7 @@ export function defineOwn(target: object, key: string, value: unknown): void {
  * which creates an own property for every key but `__proto__` (the one setter on
  * `Object.prototype`), at a fraction of `defineProperty`'s cost.
  */
-function setOwn(target: ConfigTree, key: string, value: unknown): void {
+export function setOwn(target: ConfigTree, key: string, value: unknown): void {
   if (key === "__proto__") defineOwn(target, key, value);
   else target[key] = value;
 }

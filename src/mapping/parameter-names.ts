@@ -41,7 +41,8 @@ export interface ParsedParameterName {
 }
 
 /** Normalises a path option: requires a leading `/`, drops a trailing one. Throws on bad input. */
-export function normalizePath(path: string, factory = "ssmSource"): string {
+export function normalizePath(path: string): string {
+  const factory = "ssmSource";
   if (typeof path !== "string" || !path.startsWith("/")) {
     throw optionsError(
       factory,
@@ -72,11 +73,8 @@ export function normalizePath(path: string, factory = "ssmSource"): string {
 }
 
 /** Parses and checks a bound parameter name. Throws a `ConfigLoadError` that says what to fix. */
-export function parseParameterName(
-  raw: string,
-  key: string,
-  factory = "ssmSource",
-): ParsedParameterName {
+export function parseParameterName(raw: string, key: string): ParsedParameterName {
+  const factory = "ssmSource";
   const where = `parameter ${JSON.stringify(raw)} (key "${key}")`;
   if (typeof raw !== "string" || raw.length === 0) {
     throw optionsError(factory, `key "${key}" must be bound to a parameter name string.`);
@@ -137,19 +135,26 @@ export function parseParameterName(
   return { raw, base, selector: { kind: "label", label: selectorText } };
 }
 
+/**
+ * True when `key` is a dotted identifier such as `db.port`: segments that start with a letter,
+ * `_` or `$`, none of them `__proto__`, `constructor` or `prototype`.
+ */
+export function isBindingKey(key: unknown): key is string {
+  if (typeof key !== "string") return false;
+  return key
+    .split(".")
+    .every((segment) => KEY_SEGMENT.test(segment) && !UNSAFE_SEGMENTS.has(segment));
+}
+
 /** Splits and checks a binding key such as `db.port`. Throws a `ConfigLoadError` on bad input. */
-export function parseBindingKey(key: string, factory = "ssmSource"): string[] {
-  const segments = typeof key === "string" ? key.split(".") : [];
-  const valid =
-    segments.length > 0 &&
-    segments.every((segment) => KEY_SEGMENT.test(segment) && !UNSAFE_SEGMENTS.has(segment));
-  if (!valid) {
+export function parseBindingKey(key: string): string[] {
+  if (!isBindingKey(key)) {
     throw optionsError(
-      factory,
+      "ssmSource",
       `parameters key ${JSON.stringify(key)} is not a dotted identifier such as "db.port" (segments start with a letter, "_" or "$"; "__proto__", "constructor" and "prototype" are not allowed).`,
     );
   }
-  return segments;
+  return key.split(".");
 }
 
 /** Applies a key case to one path segment. */

@@ -1,7 +1,7 @@
 import pLimit from "p-limit";
 import { optionsError } from "../../errors/config-load-error.js";
 import { checkIntegerOption } from "../../errors/option-checks.js";
-import { parseBindingKey } from "../../mapping/parameter-names.js";
+import { isBindingKey } from "../../mapping/parameter-names.js";
 import { SensitiveString } from "../../sensitive.js";
 import { toDate } from "../aws/aws-dates.js";
 import { awsErrorName, toLoadError } from "../aws/aws-errors.js";
@@ -278,9 +278,7 @@ function checkOptions(options: SecretsManagerSourceOptions): {
     );
   }
   const bindings = Object.entries(secrets).map(([key, secretId]): SecretBinding => {
-    try {
-      parseBindingKey(key);
-    } catch {
+    if (!isBindingKey(key)) {
       throw optionsError(
         FACTORY,
         `secrets key ${JSON.stringify(key)} is not a dotted identifier such as "db.password" (segments start with a letter, "_" or "$"; "__proto__", "constructor" and "prototype" are not allowed).`,

@@ -65,3 +65,10 @@ function rangeError(
     `${name} must be ${range.what ?? what} from ${min} to ${max}, not ${String(value)}.`,
   );
 }
+
+/** True for an object literal (or `Object.create(null)`): what an options object must be. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}

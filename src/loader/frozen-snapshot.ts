@@ -284,12 +284,10 @@ function pathsOf(entries: Iterable<ParameterEntry> | SensitivePaths): SensitiveP
  * A branch that an earlier snapshot with the same paths (and so the same secrets) froze at the
  * same position is already what this one would make of it, and is not walked again: a snapshot
  * that shares its unchanged branches with the previous one costs only its new objects.
- *
- * `entries` may be the entries' {@link SensitivePaths}, worked out once for several snapshots.
  */
-export function freezeSnapshot<T>(value: T, entries: Iterable<ParameterEntry> | SensitivePaths): T {
+export function freezeSnapshot<T>(value: T, paths: SensitivePaths): T {
   if (typeof value !== "object" || value === null) return value;
-  const plan = pathsOf(entries).plan;
+  const plan = paths.plan;
   const seen = new Map<object, PathNode>();
   // Two parallel stacks (object, its position) rather than one record per property: a snapshot
   // of 10,000 keys is walked without allocating per leaf.

@@ -1,5 +1,11 @@
 import { ConfigLoadError, optionsError } from "../errors/config-load-error.js";
-import { keyOf, segmentsForName, withLeadingSlash } from "../mapping/parameter-names.js";
+import { isPlainObject } from "../errors/option-checks.js";
+import {
+  keyOf,
+  MAX_NAME_LENGTH,
+  segmentsForName,
+  withLeadingSlash,
+} from "../mapping/parameter-names.js";
 import { SensitiveString } from "../sensitive.js";
 import {
   type ChangeNotice,
@@ -32,7 +38,6 @@ export interface MemorySource extends ConfigSource {
 const FACTORY = "memorySource";
 const OPTION_NAMES = ["sensitive"] as const;
 /** Parameter Store's limit on a name; longer ones would never exist there either. */
-const MAX_NAME_CHARS = 2_048;
 
 interface Stored {
   readonly value: MemoryValue;
@@ -203,7 +208,7 @@ function checkOptions(initial: unknown, options: unknown): { sensitive: Readonly
 function checkName(where: string, name: unknown, what = "name"): string {
   const valid =
     typeof name === "string" &&
-    name.length <= MAX_NAME_CHARS &&
+    name.length <= MAX_NAME_LENGTH &&
     withLeadingSlash(name)
       .slice(1)
       .split("/")
@@ -212,7 +217,7 @@ function checkName(where: string, name: unknown, what = "name"): string {
     const shown = typeof name === "string" ? JSON.stringify(name.slice(0, 100)) : typeof name;
     throw optionsError(
       where,
-      `${what} ${shown} is not a parameter name such as "/db/host" (no empty segments, at most ${MAX_NAME_CHARS} characters).`,
+      `${what} ${shown} is not a parameter name such as "/db/host" (no empty segments, at most ${MAX_NAME_LENGTH} characters).`,
     );
   }
   return withLeadingSlash(name);
@@ -232,10 +237,4 @@ function checkValue(where: string, name: string, value: unknown): MemoryValue {
     if (copy.length === value.length) return copy;
   }
   throw optionsError(where, `the value of "${name}" must be a string or an array of strings.`);
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null) return false;
-  const prototype: unknown = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
 }

@@ -1,6 +1,6 @@
 import pLimit from "p-limit";
 import { optionsError } from "../../errors/config-load-error.js";
-import { checkIntegerOption } from "../../errors/option-checks.js";
+import { checkIntegerOption, isPlainObject } from "../../errors/option-checks.js";
 import { isBindingKey } from "../../mapping/parameter-names.js";
 import { SensitiveString } from "../../sensitive.js";
 import { toDate } from "../aws/aws-dates.js";
@@ -297,12 +297,6 @@ function checkOptions(options: SecretsManagerSourceOptions): {
   });
   if (bindings.length === 0) throw optionsError(FACTORY, "secrets is empty; bind at least one.");
   return { bindings, maxConcurrency };
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null) return false;
-  const prototype: unknown = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
 }
 
 function toSecretValue(

@@ -100,13 +100,12 @@ export function parseSsmOptions(options: unknown): SsmSettings {
     throw fail("parameters must be an object of dotted key -> parameter name.");
   }
   const bindings = Object.entries((parameters ?? {}) as Record<string, unknown>).map(
-    ([key, name]): BindingRequest => ({
-      key,
-      segments: parseBindingKey(key),
+    ([key, name]): BindingRequest => {
+      // Refuses a bad key. A binding key's segments are its dot-split parts: none is held.
+      parseBindingKey(key);
       // parseParameterName also refuses a value that is not a string.
-      name: parseParameterName(name as string, key),
-      origin: "binding",
-    }),
+      return { key, name: parseParameterName(name as string, key), origin: "binding" };
+    },
   );
   const normalizedPath = path === undefined ? undefined : normalizePath(path);
   if (normalizedPath === undefined && bindings.length === 0) {

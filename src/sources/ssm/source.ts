@@ -197,7 +197,7 @@ export class SsmSource implements ConfigSource<NoticeShare> {
   /**
    * The next state: `previous` with `fetched` in place of what was re-read, and `removed`
    * gone (a removed binding becomes missing). Work proportional to what changed (and to the
-   * bindings, whose missing map is copied).
+   * missing bindings, copied when one of them changes).
    */
   #update(
     previous: SourceState,
@@ -208,18 +208,23 @@ export class SsmSource implements ConfigSource<NoticeShare> {
   ): SourceState {
     // Only what changed is written: the entries share `previous`'s (see PatchedMap).
     const changes: Array<readonly [string, ParameterEntry | undefined]> = [];
-    const missing = new Map(previous.missing);
+    // The missing bindings are copied only when one of them changes.
+    let missing: ReadonlyMap<string, MissingParameter> = previous.missing;
+    const writableMissing = () => {
+      if (missing === previous.missing) missing = new Map(previous.missing);
+      return missing as Map<string, MissingParameter>;
+    };
     const found = new Set<string>();
     for (const entry of fetched.found) {
       // Set in place, so that an updated key keeps its position.
       changes.push([entry.key, entry]);
-      missing.delete(entry.key);
+      if (missing.has(entry.key)) writableMissing().delete(entry.key);
       found.add(entry.key);
     }
     for (const request of [...requested, ...removed]) {
       if (found.has(request.key)) continue;
       changes.push([request.key, undefined]);
-      if (request.origin === "binding") missing.set(request.key, toMissing(request));
+      if (request.origin === "binding") writableMissing().set(request.key, toMissing(request));
     }
     const entries = PatchedMap.apply(previous.entries, changes);
     const times = new Set<number>();

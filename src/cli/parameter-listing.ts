@@ -8,6 +8,7 @@ import {
 } from "@aws-sdk/client-ssm";
 import { SECRET_REFERENCE_PREFIX } from "../mapping/parameter-names.js";
 import { REDACTED, SensitiveString } from "../sensitive.js";
+import { chunk } from "../sources/aws/batches.js";
 import {
   type DecodedParameter,
   decodeParameter,
@@ -135,7 +136,7 @@ export async function listParameters(
       nextToken: page.NextToken,
     };
   }, options.progress);
-  return found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return found.sort(byName);
 }
 
 /** Every version of a parameter, oldest first. */
@@ -168,8 +169,7 @@ export async function currentKeyIds(
   names: readonly string[],
 ): Promise<Map<string, string>> {
   const keys = new Map<string, string>();
-  for (let start = 0; start < names.length; start += 50) {
-    const batch = names.slice(start, start + 50);
+  for (const batch of chunk(names, 50)) {
     const described = await paginate(async (token) => {
       const page = await callAws(batch.join(", "), () =>
         client.send(
@@ -214,4 +214,9 @@ function storedForm(value: DecodedParameter["value"]): string | SensitiveString 
 
 function toHistoryEntry(version: ParameterHistory): HistoryEntry {
   return { ...toListed(version), user: version.LastModifiedUser, labels: version.Labels ?? [] };
+}
+
+/** Orders anything named by its name, as Parameter Store lists names. */
+export function byName(a: { readonly name: string }, b: { readonly name: string }): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }

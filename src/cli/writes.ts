@@ -6,11 +6,13 @@ import {
   type SSMClient,
 } from "@aws-sdk/client-ssm";
 import pLimit from "p-limit";
+import { fullJitterBackoff } from "../scheduling/backoff.js";
 import type { SensitiveString } from "../sensitive.js";
 import { isThrottling } from "../sources/aws/aws-errors.js";
+import { chunk } from "../sources/aws/batches.js";
 import { describeAwsError } from "./aws.js";
 import { type CliIo, writeJson, writeLines } from "./command.js";
-import { currentKeyIds, plainValue } from "./parameter-listing.js";
+import { byName, currentKeyIds, plainValue } from "./parameter-listing.js";
 import { progressReporter } from "./progress.js";
 
 /** What a writing command does to one parameter. */
@@ -165,8 +167,8 @@ export async function executePlan(
         }),
       ),
     );
-    for (let start = 0; start < removals.length && !failure; start += 10) {
-      const batch = removals.slice(start, start + 10);
+    for (const batch of chunk(removals, 10)) {
+      if (failure) break;
       try {
         // Names already gone come back as `InvalidParameters`: deleted is what was asked.
         await withBackoff(retry, () => client.send(new DeleteParametersCommand({ Names: batch })));
@@ -192,7 +194,7 @@ export async function executePlan(
       },
     );
   }
-  result.written.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  result.written.sort(byName);
   return result;
 }
 
@@ -303,9 +305,9 @@ async function withBackoff<T>(
       return await call();
     } catch (error) {
       if (!isThrottling(error) || attempt >= retry.maxAttempts) throw error;
-      const ceiling = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
       // Full jitter: writers started together do not retry together.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+      const delay = fullJitterBackoff(attempt, retry.baseDelayMs, retry.maxDelayMs);
+      await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
 }

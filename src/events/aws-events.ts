@@ -1,3 +1,4 @@
+import { withLeadingSlash } from "../mapping/parameter-names.js";
 import type { ChangeNotice } from "../sources/contract.js";
 
 /**
@@ -286,7 +287,7 @@ function parseSecretsEvent(
 function parameterName(value: unknown): string | undefined {
   const name = text(value);
   if (name === undefined || name.length > MAX_ID_CHARS) return undefined;
-  return name.startsWith("/") ? name : `/${name}`;
+  return withLeadingSlash(name);
 }
 
 /** The event's `time` in epoch ms, when it carries a valid one. */

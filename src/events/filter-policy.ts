@@ -1,3 +1,4 @@
+import { withLeadingSlash } from "../mapping/parameter-names.js";
 import { secretIdForms } from "../sources/aws/secret-ids.js";
 import type { SourceWatches } from "../sources/contract.js";
 
@@ -38,7 +39,7 @@ export function buildFilterPolicy(watches: SourceWatches): BodyFilterPolicy {
   const prefixes = new Set(watches.paths.map((path) => `${path}/`));
   const exact = new Set<string>();
   for (const name of watches.names) {
-    const withSlash = name.startsWith("/") ? name : `/${name}`;
+    const withSlash = withLeadingSlash(name);
     exact.add(withSlash);
     // Events may give a root name without its leading "/".
     if (withSlash.lastIndexOf("/") === 0) exact.add(withSlash.slice(1));

@@ -1,6 +1,6 @@
 import { ConfigLoadError, optionsError } from "../errors/config-load-error.js";
 import { checkIntegerOption, checkNumberOption } from "../errors/option-checks.js";
-import { fullJitterBackoff } from "../scheduling/backoff.js";
+import { fullJitterBackoff, pause } from "../scheduling/backoff.js";
 import { type Clock, MAX_TIMER_MS } from "../scheduling/clock.js";
 import { awsErrorName, toLoadError } from "../sources/aws/aws-errors.js";
 import type { AwsClientLike } from "../sources/aws/client-defaults.js";
@@ -77,23 +77,6 @@ export function isMissingQueue(error: unknown): boolean {
 function missingQueueError(): Error {
   return Object.assign(new Error("There is no queue to read (setting a new one up failed)."), {
     name: "QueueDoesNotExist",
-  });
-}
-
-/**
- * Waits `ms` on `clock`, or less if `signal` aborts first. Never rejects, so a loop that sleeps
- * between attempts stops on `close()` without an unhandled rejection.
- */
-export function pause(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clock.clearTimer(handle);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const handle = clock.setTimer(done, Math.min(Math.max(0, ms), MAX_TIMER_MS));
-    signal.addEventListener("abort", done, { once: true });
   });
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { optionsError } from "../errors/config-load-error.js";
 import { checkNumberOption } from "../errors/option-checks.js";
-import { fullJitterBackoff } from "../scheduling/backoff.js";
+import { fullJitterBackoff, pause } from "../scheduling/backoff.js";
 import { type Clock, MAX_TIMER_MS, systemClock, type TimerHandle } from "../scheduling/clock.js";
 import { type AwsClientLike, DEFAULT_REQUEST_HANDLER } from "../sources/aws/client-defaults.js";
 import type { ConfigEventSource, EventSink } from "./event-source.js";
@@ -10,7 +10,6 @@ import {
   checkQueueReading,
   consumeQueue,
   isMissingQueue,
-  pause,
   type QueueReading,
   type QueueReadingOptions,
 } from "./queue-consumer.js";

@@ -1,18 +1,19 @@
+import { type Clock, clampDelay } from "./clock.js";
+
 /**
- * Waits `ms`, or less if `signal` aborts first. Never rejects, so a loop that sleeps between
- * retries can stop on `close()` without an unhandled rejection. The timer is unref'd.
+ * Waits `ms` on `clock`, or less if `signal` aborts first. Never rejects, so a loop that sleeps
+ * between attempts stops on `close()` without an unhandled rejection.
  */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+export function pause(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
+    if (signal.aborted) return resolve();
     const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
+      clock.clearTimer(handle);
+      signal.removeEventListener("abort", done);
       resolve();
     };
-    const timer = setTimeout(done, ms);
-    timer.unref?.();
-    signal?.addEventListener("abort", done, { once: true });
+    const handle = clock.setTimer(done, clampDelay(ms));
+    signal.addEventListener("abort", done, { once: true });
   });
 }
 

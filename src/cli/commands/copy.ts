@@ -7,7 +7,7 @@ import { segmentsForName } from "../../mapping/parameter-names.js";
 import type { SsmClientLike } from "../../sources/ssm/index.js";
 import { choiceOption, expectPositionals, flag, stringOption, UsageError } from "../args.js";
 import { type Command, ExitCode, writeLines } from "../command.js";
-import { type ListedParameter, plainValue } from "../parameter-listing.js";
+import { byName, type ListedParameter, plainValue } from "../parameter-listing.js";
 import { loadSchemaModule } from "../schema-module.js";
 import { waitingOn } from "../settling.js";
 import { applyPlan, type PlanEntry } from "../writes.js";
@@ -161,7 +161,7 @@ export function copyPlan(
       }
     }
   }
-  return plan.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return plan.sort(byName);
 }
 
 /**

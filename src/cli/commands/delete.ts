@@ -1,5 +1,6 @@
 import { createInterface } from "node:readline";
 import { GetParametersCommand, type ParameterType, type SSMClient } from "@aws-sdk/client-ssm";
+import { chunk } from "../../sources/aws/batches.js";
 import { flag, stringOption, UsageError } from "../args.js";
 import { callAws } from "../aws.js";
 import { type CliIo, type Command, ExitCode, writeLines } from "../command.js";
@@ -95,8 +96,7 @@ async function existing(
 ): Promise<{ found: Array<{ name: string; type: ParameterType }>; absent: string[] }> {
   const found: Array<{ name: string; type: ParameterType }> = [];
   const absent: string[] = [];
-  for (let start = 0; start < names.length; start += 10) {
-    const batch = names.slice(start, start + 10);
+  for (const batch of chunk(names, 10)) {
     const response = await callAws(batch.join(", "), () =>
       client.send(new GetParametersCommand({ Names: batch, WithDecryption: false })),
     );

@@ -5,6 +5,7 @@ import { type ListedParameter, listParameters, plainValue } from "../parameter-l
 import { progressReporter } from "../progress.js";
 import { safeJsonString } from "../terminal.js";
 import { checkedPath } from "./paths.js";
+import { rememberSensitive } from "./writing.js";
 
 /** A key present under both paths with different values or types. */
 export interface ValueDifference {
@@ -41,9 +42,7 @@ export const diffCommand: Command = {
       });
     const a = await read(pathA);
     const b = await read(pathB);
-    for (const parameter of [...a, ...b]) {
-      if (parameter.sensitive) secrets.add(plainValue(parameter));
-    }
+    rememberSensitive({ secrets }, [...a, ...b]);
     for (const [path, listed] of [
       [pathA, a],
       [pathB, b],

@@ -6,9 +6,10 @@ import { flag, stringList, UsageError } from "../args.js";
 import { type Command, type CommandContext, ExitCode, writeLines } from "../command.js";
 import { checkVariables } from "../environment-guard.js";
 import { envVariables } from "../output.js";
-import { listParameters, plainValue } from "../parameter-listing.js";
+import { listParameters } from "../parameter-listing.js";
 import { progressReporter } from "../progress.js";
 import { checkedPath } from "./paths.js";
+import { rememberSensitive } from "./writing.js";
 
 /** The exit codes shells use when a command cannot be run. */
 const NOT_EXECUTABLE = 126;
@@ -74,9 +75,7 @@ async function readEnvironment(
       decrypt: true,
       progress: progressReporter(io.stderr, `Reading ${path}`),
     });
-    for (const parameter of parameters) {
-      if (parameter.sensitive) secrets.add(plainValue(parameter));
-    }
+    rememberSensitive({ secrets }, parameters);
     if (parameters.length === 0) {
       if (!allowEmpty) {
         writeLines(io.stderr, [

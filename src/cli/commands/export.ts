@@ -5,9 +5,10 @@ import { choiceOption, expectPositionals, flag, stringList, UsageError } from ".
 import { type Command, ExitCode, writeJson, writeLines } from "../command.js";
 import { checkVariables } from "../environment-guard.js";
 import { envLines, envVariables } from "../output.js";
-import { listParameters, plainValue } from "../parameter-listing.js";
+import { listParameters } from "../parameter-listing.js";
 import { countingClient, progressReporter } from "../progress.js";
 import { checkedPath } from "./paths.js";
+import { rememberSensitive } from "./writing.js";
 
 const FORMATS = ["json", "dotenv", "env"] as const;
 const KEY_CASES = ["preserve", "camel"] as const;
@@ -68,9 +69,7 @@ export const exportCommand: Command = {
     const progress = progressReporter(io.stderr, `Reading ${path}`);
     if (format !== "json") {
       const parameters = await listParameters(await ssm(), path, { decrypt: true, progress });
-      for (const parameter of parameters) {
-        if (parameter.sensitive) secrets.add(plainValue(parameter));
-      }
+      rememberSensitive({ secrets }, parameters);
       if (parameters.length === 0) return empty();
       const variables = envVariables(path, parameters);
       checkVariables(variables, new Set(stringList(options, "allow-override")));

@@ -6,7 +6,7 @@ import {
   QUEUE_PREFIX_PATTERN,
   TOPIC_ACTIONS,
 } from "../../events/sns-permissions.js";
-import { SECRET_REFERENCE_PREFIX } from "../../mapping/parameter-names.js";
+import { SECRET_REFERENCE_PREFIX, withLeadingSlash } from "../../mapping/parameter-names.js";
 import { flag, stringList, stringOption, UsageError } from "../args.js";
 import { type Command, ExitCode, writeJson, writeLines } from "../command.js";
 import { checkedName, checkedPath } from "./paths.js";
@@ -43,7 +43,7 @@ export function leastPrivilegePolicy(inputs: PolicyInputs): {
 } {
   const { partition, region, account } = inputs;
   const parameterArn = (name: string) =>
-    `arn:${partition}:ssm:${region}:${account}:parameter${name.startsWith("/") ? "" : "/"}${name}`;
+    `arn:${partition}:ssm:${region}:${account}:parameter${withLeadingSlash(name)}`;
   const statements: Statement[] = [];
   if (inputs.path !== undefined) {
     const path = inputs.path === "/" ? "" : inputs.path;

@@ -4,6 +4,7 @@ import { parseEnv } from "node:util";
 import type { ParameterType } from "@aws-sdk/client-ssm";
 import { choiceOption, expectPositionals, stringList, stringOption, UsageError } from "../args.js";
 import { type Command, ExitCode } from "../command.js";
+import { byName } from "../parameter-listing.js";
 import { applyPlan } from "../writes.js";
 import { checkedPath } from "./paths.js";
 import {
@@ -95,7 +96,7 @@ export const importCommand: Command = {
       };
       return planEntry(desired, existing);
     });
-    plan.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    plan.sort(byName);
     await applyPlan(
       plan,
       path,

@@ -23,7 +23,7 @@ export const validateCommand: Command = {
   ],
   description: [
     "Imports the application's schema module, loads what Parameter Store holds exactly as the library would, and prints every issue on stdout, one per line: key (parameter): message. Exits with 1 when there is any issue, so it can gate a deployment in CI. Sensitive values never appear, even when the schema's own message echoes one.",
-    "The schema is the module's named export after #, else its default export, else its export named schema, else its only Standard Schema export. TypeScript modules are imported through tsx when it is installed (in the module's project or beside ssm-config); otherwise run with NODE_OPTIONS=\"--import tsx\" or point at the compiled JavaScript.",
+    "The schema is the module's named export after #, else its default export, else its export named schema, else its only Standard Schema export. TypeScript modules (.ts, .mts, .cts) are imported through jiti, which ssm-config brings: nothing to install or register.",
     "The parameters come from --path; without it, from the module's own exports `path` (a string) and `parameters` (key -> parameter name, as for ssmSource).",
   ].join("\n\n"),
   options: {

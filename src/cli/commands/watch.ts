@@ -10,7 +10,7 @@ import { escapeControls } from "../terminal.js";
 import { checkedPath } from "./paths.js";
 
 const DEFAULT_INTERVAL_MS = 10_000;
-/** The shortest refresh interval `createConfig` accepts. */
+/** The shortest interval `watch` polls at (the library allows 100 ms; a terminal needs no less than a second). */
 const MIN_INTERVAL_MS = 1000;
 
 /** `ssm-config watch <path>`: one line per change, names and versions only, until interrupted. */

@@ -77,7 +77,7 @@ export async function currentParameters(
 
 /** Adds the sensitive values of `parameters` to the run's scrubber. */
 export function rememberSensitive(
-  context: CommandContext,
+  context: Pick<CommandContext, "secrets">,
   parameters: Iterable<ListedParameter>,
 ): void {
   for (const parameter of parameters) {

@@ -7,6 +7,8 @@
  */
 import { createConfig, ssmSource } from "../src/index.js";
 import { FakeParameterStore, FakeSsmClient } from "../test/support/fake-ssm.js";
+import { ReturnsInput } from "./support/aws.js";
+import { median } from "./support/stats.js";
 
 const N = 10_000;
 const ROUNDS = 5;
@@ -40,14 +42,6 @@ function parsingClient(fake: FakeSsmClient) {
   };
 }
 
-const passThrough = {
-  "~standard": {
-    version: 1 as const,
-    vendor: "bench",
-    validate: (value: unknown) => ({ value: value as Record<string, unknown> }),
-  },
-};
-
 async function measure(kind: "source" | "loader"): Promise<number> {
   const store = fleetStore();
   const client = parsingClient(new FakeSsmClient(store));
@@ -60,7 +54,7 @@ async function measure(kind: "source" | "loader"): Promise<number> {
     });
   } else {
     const config = createConfig({
-      schema: passThrough,
+      schema: ReturnsInput,
       sources: [ssmSource({ client, path: "/app/prod" })],
     });
     await config.load();
@@ -75,10 +69,8 @@ async function measure(kind: "source" | "loader"): Promise<number> {
 for (const kind of ["source", "loader"] as const) {
   const samples: number[] = [];
   for (let round = 0; round < ROUNDS; round++) samples.push(await measure(kind));
-  samples.sort((a, b) => a - b);
-  const median = samples[Math.floor(samples.length / 2)] as number;
   console.log(
-    `${kind}: ${Math.round(median)} B per parameter (median of ${ROUNDS}; ${samples.map(Math.round).join(", ")})`,
+    `${kind}: ${Math.round(median(samples))} B per parameter (median of ${ROUNDS}; ${samples.map(Math.round).join(", ")})`,
   );
 }
 
@@ -95,7 +87,6 @@ async function loadCpu(): Promise<number> {
 await loadCpu(); // warm-up
 const cpu: number[] = [];
 for (let round = 0; round < ROUNDS; round++) cpu.push(await loadCpu());
-cpu.sort((a, b) => a - b);
 console.log(
-  `load CPU: ${(cpu[Math.floor(cpu.length / 2)] as number).toFixed(1)} us per parameter (median of ${ROUNDS}, fake and JSON included)`,
+  `load CPU: ${median(cpu).toFixed(1)} us per parameter (median of ${ROUNDS}, fake and JSON included)`,
 );

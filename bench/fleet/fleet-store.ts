@@ -1,6 +1,6 @@
 import { FakeParameterStore, FakeSsmClient, TrafficLog } from "../../test/support/fake-ssm.js";
+import type { VirtualClock } from "../../test/support/virtual-clock.js";
 import { TokenBucket } from "./token-bucket.js";
-import type { VirtualClock } from "./virtual-clock.js";
 
 /** The path every simulated instance reads. */
 export const FLEET_ROOT = "/fleet/app";

@@ -5,11 +5,12 @@ import "@aws-sdk/client-sqs";
 import { z } from "zod";
 import { snsEventSource } from "../../src/events/sns.js";
 import { type ChangeEvent, type ConfigLoader, createConfig, ssmSource } from "../../src/index.js";
+import { seededRandom } from "../../test/support/random.js";
+import { VirtualClock } from "../../test/support/virtual-clock.js";
 import { parameterChangeEvent } from "../support/aws.js";
 import { quantile } from "../support/stats.js";
 import { FakeFleetBackend } from "./fake-queues.js";
 import { FLEET_ROOT, fleetParameterStore } from "./fleet-store.js";
-import { seededRandom, VirtualClock } from "./virtual-clock.js";
 
 /** A fleet on the real wiring: `snsEventSource` per process, one topic, churn. */
 export interface SnsFleetSettings {

@@ -6,10 +6,11 @@ import {
   type PollingOptions,
   ssmSource,
 } from "../../src/index.js";
+import { seededRandom } from "../../test/support/random.js";
+import { VirtualClock } from "../../test/support/virtual-clock.js";
 import { parameterChangeEvent } from "../support/aws.js";
 import { quantile } from "../support/stats.js";
 import { FLEET_ROOT, fleetParameterStore } from "./fleet-store.js";
-import { seededRandom, VirtualClock } from "./virtual-clock.js";
 
 /** How an instance stays current. */
 export interface FleetStrategy {

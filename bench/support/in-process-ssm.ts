@@ -38,8 +38,6 @@ export class InProcessParameterStore {
   #sorted: string[] | undefined;
   /** `#under` answers by path, until a new name is added. */
   readonly #underCache = new Map<string, HeldParameter[]>();
-  /** Requests answered, by operation (`GetParametersByPath`, ...). */
-  readonly requests = new Map<string, number>();
 
   /** A store holding `parameters`. */
   static of(parameters: readonly SeedParameter[]): InProcessParameterStore {
@@ -68,10 +66,6 @@ export class InProcessParameterStore {
     this.#underCache.clear();
     if (!previous) this.#sorted = undefined;
     return version;
-  }
-
-  get(name: string): HeldParameter | undefined {
-    return this.#parameters.get(name);
   }
 
   /**
@@ -133,7 +127,6 @@ export class InProcessParameterStore {
   #respond(request: HttpRequestLike) {
     const target = String(request.headers["x-amz-target"] ?? "");
     const operation = target.slice(target.indexOf(".") + 1);
-    this.requests.set(operation, (this.requests.get(operation) ?? 0) + 1);
     const raw = request.body;
     const text =
       typeof raw === "string" ? raw : raw instanceof Uint8Array ? decoder.decode(raw) : "{}";

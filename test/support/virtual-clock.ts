@@ -1,8 +1,6 @@
 import type { Clock, TimerHandle } from "../../src/scheduling/clock.js";
 import { seededRandom } from "./random.js";
 
-export { seededRandom };
-
 interface VirtualTimer {
   readonly at: number;
   readonly seq: number;

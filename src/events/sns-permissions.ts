@@ -10,6 +10,10 @@ export const DEFAULT_QUEUE_PREFIX = "ssm-config-";
 /** The longest `queuePrefix`: SQS names allow 80 characters, and 32 are random. */
 export const MAX_QUEUE_PREFIX_LENGTH = 48;
 
+/** An SNS topic ARN, standard or FIFO (`.fifo`), in any partition. */
+export const TOPIC_ARN_PATTERN =
+  /^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
+
 /** A valid `queuePrefix`: 1-48 letters, digits, `-`, `_`. */
 export const QUEUE_PREFIX_PATTERN = new RegExp(`^[A-Za-z0-9_-]{1,${MAX_QUEUE_PREFIX_LENGTH}}$`);
 

@@ -22,7 +22,11 @@ import {
   sweepStaleQueues,
   TOPIC_TAG,
 } from "./queue-sweep.js";
-import { DEFAULT_QUEUE_PREFIX, QUEUE_PREFIX_PATTERN } from "./sns-permissions.js";
+import {
+  DEFAULT_QUEUE_PREFIX,
+  QUEUE_PREFIX_PATTERN,
+  TOPIC_ARN_PATTERN,
+} from "./sns-permissions.js";
 
 /** The client surface `snsEventSource` needs from SNS; any `SNSClient` satisfies it. */
 export type SnsClientLike = AwsClientLike;
@@ -61,7 +65,6 @@ export class FilterPolicyFallbackWarning extends Error {
   override readonly name = "FilterPolicyFallbackWarning" as const;
 }
 
-const SNS_TOPIC_ARN = /^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
 /** The random part of a queue name: 32 hex digits, so prefix + it stays within SQS's 80. */
 const randomSuffix = () => randomUUID().replaceAll("-", "");
 
@@ -86,7 +89,7 @@ export function snsEventSource(options: SnsEventSourceOptions): ConfigEventSourc
   if (typeof options !== "object" || options === null) {
     throw optionsError(factory, "pass { topicArn } with the ARN of the SNS topic.");
   }
-  if (typeof options.topicArn !== "string" || !SNS_TOPIC_ARN.test(options.topicArn)) {
+  if (typeof options.topicArn !== "string" || !TOPIC_ARN_PATTERN.test(options.topicArn)) {
     throw optionsError(
       factory,
       `topicArn must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>), not ${JSON.stringify(options.topicArn)}.`,
@@ -240,10 +243,7 @@ class SnsEventSource implements ConfigEventSource {
   async #setUpUntilReady(sdk: FleetSdk): Promise<boolean> {
     const { backoffBaseMs, backoffMaxMs } = this.#settings.reading;
     for (let failures = 0; !this.#abort.signal.aborted; ) {
-      if (await this.#setUpQueue(sdk)) return !this.#abort.signal.aborted;
-      const partial = this.#queue;
-      this.#queue = undefined;
-      if (partial) await this.#removeQueue(partial, false);
+      if (await this.#setUpOrDiscard(sdk)) return !this.#abort.signal.aborted;
       failures++;
       await pause(
         this.#clock,
@@ -357,19 +357,26 @@ class SnsEventSource implements ConfigEventSource {
     this.#queue = undefined;
     if (old) await this.#removeQueue(old, false);
     if (this.#abort.signal.aborted) return false;
-    const ready = await this.#setUpQueue(this.#sdk as FleetSdk);
+    // On failure the receive loop asks again after its backoff.
+    const ready = await this.#setUpOrDiscard(this.#sdk as FleetSdk);
     if (ready) {
       this.#sink?.refresh?.().catch(() => {
         // Reported on `error` by the loader.
       });
-    } else {
-      // A queue without its subscription would be read forever in silence: remove it, and the
-      // receive loop asks again after its backoff.
-      const partial = this.#queue;
-      this.#queue = undefined;
-      if (partial) await this.#removeQueue(partial, false);
     }
     return ready;
+  }
+
+  /**
+   * Sets the queue up; when that fails, removes what the attempt created: a queue without its
+   * subscription would be read forever in silence.
+   */
+  async #setUpOrDiscard(sdk: FleetSdk): Promise<boolean> {
+    if (await this.#setUpQueue(sdk)) return true;
+    const partial = this.#queue;
+    this.#queue = undefined;
+    if (partial) await this.#removeQueue(partial, false);
+    return false;
   }
 
   /**

@@ -5,6 +5,7 @@ import {
   QUEUE_ACTIONS,
   QUEUE_PREFIX_PATTERN,
   TOPIC_ACTIONS,
+  TOPIC_ARN_PATTERN,
 } from "../../events/sns-permissions.js";
 import { SECRET_REFERENCE_PREFIX, withLeadingSlash } from "../../mapping/parameter-names.js";
 import { flag, stringList, stringOption, UsageError } from "../args.js";
@@ -136,8 +137,6 @@ export function partitionOf(region: string): string {
   return "aws";
 }
 
-const TOPIC_ARN = /^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
-
 /** `ssm-config iam-policy`: prints the least-privilege IAM policy to load a configuration. */
 export const iamPolicyCommand: Command = {
   name: "iam-policy",
@@ -175,7 +174,11 @@ export const iamPolicyCommand: Command = {
       throw new UsageError("missing --path <path> (or --parameter <name>)");
     }
     const topicArn = stringOption(options, "topic");
-    if (topicArn !== undefined && !TOPIC_ARN.test(topicArn)) {
+    // A standard topic only: SNS delivers a FIFO topic to FIFO queues, and snsEventSource makes standard ones.
+    if (
+      topicArn !== undefined &&
+      (!TOPIC_ARN_PATTERN.test(topicArn) || topicArn.endsWith(".fifo"))
+    ) {
       throw new UsageError(
         `--topic must be an SNS topic ARN such as arn:aws:sns:eu-west-1:123456789012:config-events, not ${JSON.stringify(topicArn)}`,
       );

@@ -247,6 +247,7 @@ export class SsmSource implements ConfigSource<NoticeShare> {
     const toFetch: FetchRequest[] = [];
     const dueAt: Date[] = [];
     const listedKeys = new Map<string, string>();
+    let heldListed = 0;
     for (const [name, item] of listing) {
       const request = this.#targets.pathRequest(name);
       if (!request) continue;
@@ -256,11 +257,15 @@ export class SsmSource implements ConfigSource<NoticeShare> {
       if (item.dueAt) dueAt.push(item.dueAt);
       // `request.key` is not bound (pathRequest), so a held entry there came from the path.
       const held = previous.entries.get(request.key);
+      if (held) heldListed++;
       if (!held || !heldUnder(held, request, name) || !sameRevision(held, item)) {
         toFetch.push(request);
       }
     }
     const removed: FetchRequest[] = [];
+    // Every held path key listed again (the usual refresh): nothing vanished, no walk needed.
+    const heldBound = this.#targets.bindings.filter((b) => previous.entries.has(b.key)).length;
+    if (heldListed === previous.entries.size - heldBound) return { toFetch, removed, dueAt };
     for (const entry of previous.entries.values()) {
       const fromPath = !this.#targets.isBound(entry.key);
       if (fromPath && !listedKeys.has(entry.key)) removed.push(heldRequest(entry));

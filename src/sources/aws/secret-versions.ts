@@ -2,6 +2,7 @@ import { toDate } from "./aws-dates.js";
 import { awsErrorName, toLoadError } from "./aws-errors.js";
 import { readKeyAnyCase } from "./aws-json.js";
 import type { AwsClientLike } from "./client-defaults.js";
+import { currentVersionId } from "./secret-stages.js";
 
 /** What `DescribeSecret` says of a secret's current version, without reading its value. */
 export interface SecretVersion {
@@ -32,13 +33,4 @@ export async function describeSecretVersion(
     if (awsErrorName(error) === "ResourceNotFoundException") return undefined;
     throw toLoadError(error, secretId, "Secrets Manager");
   }
-}
-
-/** The current version id in a `VersionIdsToStages` map: the one staged `AWSCURRENT`. */
-export function currentVersionId(stages: unknown): string | undefined {
-  if (typeof stages !== "object" || stages === null) return undefined;
-  for (const [versionId, labels] of Object.entries(stages)) {
-    if (Array.isArray(labels) && labels.includes("AWSCURRENT")) return versionId;
-  }
-  return undefined;
 }

@@ -1,7 +1,7 @@
 import { SensitiveString } from "../../sensitive.js";
 import { toDate } from "../aws/aws-dates.js";
 import { readKeyAnyCase } from "../aws/aws-json.js";
-import { currentVersionId } from "../aws/secret-versions.js";
+import { currentVersionId } from "../aws/secret-stages.js";
 import { type ParameterEntry, segmentsIfNeeded } from "../contract.js";
 import type { FetchRequest } from "./targets.js";
 
